@@ -1,0 +1,244 @@
+"""Read the program rules file (TOML), validate it, and turn it into domain dataclasses."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from domain import rules as d
+from domain.repairs import DeviceCategory
+
+DEFAULT_RULES = Path(__file__).parent / "program_rules.toml"
+KNOWN_PERKS = frozenset({"extra_warranty_months", "free_diagnostics", "priority_queue"})
+NonNegative = Annotated[int, Field(ge=0)]
+Positive = Annotated[int, Field(gt=0)]
+Names = dict[str, Annotated[str, Field(min_length=1)]]
+
+
+class RulesError(Exception):
+    """The rules file is unreadable or invalid; the message names the key and the reason."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Bonus(_Strict):
+    points: NonNegative
+    expires_days: Positive
+
+
+class _Earning(_Strict):
+    expires_days: Positive
+    excluded_item_kinds: list[str] = []
+    retroactive_for_linked_repairs: bool = False
+
+
+class _Perk(_Strict):
+    key: str
+    value: Positive | None = None
+
+    @field_validator("key")
+    @classmethod
+    def _known(cls, key: str) -> str:
+        if key not in KNOWN_PERKS:
+            raise ValueError(f"unknown perk {key!r}; known: {', '.join(sorted(KNOWN_PERKS))}")
+        return key
+
+
+class _Tier(_Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+    names: Names
+    threshold: Annotated[Decimal, Field(ge=0)]
+    earn_rate_percent: Annotated[Decimal, Field(ge=0, le=100)]
+    perks: list[_Perk] = []
+
+    @field_validator("names")
+    @classmethod
+    def _both_locales(cls, names: dict[str, str]) -> dict[str, str]:
+        missing = {"ru", "en"} - names.keys()
+        if missing:
+            raise ValueError(f"needs a name in {', '.join(sorted(missing))}")
+        return names
+
+
+class _Tiers(_Strict):
+    window_days: Positive
+    levels: Annotated[list[_Tier], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Tiers:
+        if self.levels[0].threshold != 0:
+            raise ValueError("the first tier must start at threshold 0")
+        keys = [t.key for t in self.levels]
+        if len(set(keys)) != len(keys):
+            raise ValueError("tier keys must be unique")
+        for low, high in zip(self.levels, self.levels[1:], strict=False):
+            if high.threshold <= low.threshold:
+                raise ValueError(f"tier {high.key!r} must have a higher threshold than {low.key!r}")
+        return self
+
+
+class _Redemption(_Strict):
+    max_bill_share_percent: Annotated[Decimal, Field(gt=0, le=100)]
+    currency_per_point: Positive = 1
+    code_ttl_minutes: Positive = 10
+    code_max_attempts: Positive = 5
+
+
+class _Expiry(_Strict):
+    warn_days_ahead: NonNegative
+
+
+class _Birthday(_Strict):
+    points: NonNegative
+    expires_days: Positive
+    min_days_since_change: NonNegative
+
+
+class _Referral(_Strict):
+    friend_bonus: NonNegative
+    friend_bonus_expires_days: Positive
+    referrer_bonus: NonNegative
+    min_first_repair: Annotated[Decimal, Field(ge=0)]
+    monthly_cap: NonNegative
+
+
+class _Marketing(_Strict):
+    quiet_hours_start: time
+    quiet_hours_end: time
+    max_messages_per_week: NonNegative
+
+
+class _Conditions(_Strict):
+    device_categories: list[DeviceCategory] = []
+    tiers: list[str] = []
+    min_visits: NonNegative | None = None
+    max_visits: NonNegative | None = None
+    min_avg_check: Annotated[Decimal, Field(ge=0)] | None = None
+    last_visit_older_than_days: Positive | None = None
+    last_visit_within_days: Positive | None = None
+    category_repaired_more_than_days_ago: Positive | None = None
+
+
+class _Offer(_Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    titles: Names
+    texts: Names
+    conditions: _Conditions = _Conditions()
+    partner: str | None = None
+    promo_code: str | None = None
+
+
+class _Rules(_Strict):
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    welcome: _Bonus
+    earning: _Earning
+    tiers: _Tiers
+    redemption: _Redemption
+    expiry: _Expiry
+    birthday: _Birthday
+    referral: _Referral
+    marketing: _Marketing
+    offers: list[_Offer] = []
+
+    @model_validator(mode="after")
+    def _offer_tiers_exist(self) -> _Rules:
+        known = {t.key for t in self.tiers.levels}
+        for offer in self.offers:
+            unknown = set(offer.conditions.tiers) - known
+            if unknown:
+                raise ValueError(f"offer {offer.key!r} names unknown tiers: {', '.join(sorted(unknown))}")
+        return self
+
+
+def _minor(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+def parse_rules(text: str, source: str = "rules") -> d.ProgramRules:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        r = _Rules.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()]
+        raise RulesError(f"{source}: invalid program rules:\n  " + "\n  ".join(lines)) from None
+    return d.ProgramRules(
+        currency=r.currency,
+        welcome=d.Bonus(r.welcome.points, r.welcome.expires_days),
+        earning=d.EarningRules(
+            r.earning.expires_days,
+            frozenset(r.earning.excluded_item_kinds),
+            r.earning.retroactive_for_linked_repairs,
+        ),
+        tier_window_days=r.tiers.window_days,
+        tiers=tuple(
+            d.Tier(
+                t.key,
+                dict(t.names),
+                _minor(t.threshold),
+                t.earn_rate_percent,
+                tuple(d.Perk(p.key, p.value) for p in t.perks),
+            )
+            for t in r.tiers.levels
+        ),
+        redemption=d.RedemptionRules(
+            r.redemption.max_bill_share_percent / 100,
+            r.redemption.currency_per_point * 100,
+            r.redemption.code_ttl_minutes,
+            r.redemption.code_max_attempts,
+        ),
+        expiry=d.ExpiryRules(r.expiry.warn_days_ahead),
+        birthday=d.BirthdayRules(
+            r.birthday.points, r.birthday.expires_days, r.birthday.min_days_since_change
+        ),
+        referral=d.ReferralRules(
+            r.referral.friend_bonus,
+            r.referral.friend_bonus_expires_days,
+            r.referral.referrer_bonus,
+            _minor(r.referral.min_first_repair),
+            r.referral.monthly_cap,
+        ),
+        marketing=d.MarketingRules(
+            r.marketing.quiet_hours_start, r.marketing.quiet_hours_end, r.marketing.max_messages_per_week
+        ),
+        offers=tuple(
+            d.Offer(
+                key=o.key,
+                titles=dict(o.titles),
+                texts=dict(o.texts),
+                partner=o.partner,
+                promo_code=o.promo_code,
+                conditions=d.OfferConditions(
+                    device_categories=frozenset(c.value for c in o.conditions.device_categories),
+                    tiers=frozenset(o.conditions.tiers),
+                    min_visits=o.conditions.min_visits,
+                    max_visits=o.conditions.max_visits,
+                    min_avg_check_minor=_minor(o.conditions.min_avg_check)
+                    if o.conditions.min_avg_check is not None
+                    else None,
+                    last_visit_older_than_days=o.conditions.last_visit_older_than_days,
+                    last_visit_within_days=o.conditions.last_visit_within_days,
+                    category_repaired_more_than_days_ago=o.conditions.category_repaired_more_than_days_ago,
+                ),
+            )
+            for o in r.offers
+        ),
+    )
+
+
+def load_rules(path: Path | None = None) -> d.ProgramRules:
+    path = path or DEFAULT_RULES
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read the program rules: {exc.strerror}") from None
+    return parse_rules(text, str(path))

@@ -1,0 +1,116 @@
+"""One settings class: every environment variable of the product, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDERS = {"changeme", "change-me", "secret", "placeholder", "xxx", "todo"}
+
+
+class ConfigurationError(Exception):
+    """A bad configuration value; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./loyalty.db"
+    redis_url: str | None = None
+    program_rules: Path | None = None
+    timezone: str = "Europe/Moscow"
+    default_locale: Literal["ru", "en"] = "ru"
+    public_base_url: AnyHttpUrl = AnyHttpUrl("http://localhost:8000")
+    privacy_policy_url: AnyHttpUrl = AnyHttpUrl("http://localhost:8000/privacy")
+    privacy_policy_version: str = Field(default="2026-11-01", min_length=1, max_length=32)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: AnyHttpUrl | None = None
+    telegram_webhook_url: AnyHttpUrl | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str | None = Field(default=None, pattern=r"^whatsapp:\+[1-9]\d{6,14}$")
+    twilio_api_base_url: AnyHttpUrl | None = None
+
+    repair_webhook_secret: SecretStr | None = None
+    admin_api_token: SecretStr | None = None
+    staff_telegram_chat_id: int | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db")
+        return value
+
+    @field_validator("repair_webhook_secret")
+    @classmethod
+    def _whsec(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("whsec_"):
+            raise ValueError("a Standard Webhooks secret starts with whsec_")
+        return value
+
+    @field_validator("program_rules")
+    @classmethod
+    def _rules_exist(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_bot_token:
+            raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_BOT_TOKEN")
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (the secret Telegram echoes)"
+            )
+        if self.environment == "production":
+            for name in (
+                "admin_api_token",
+                "repair_webhook_secret",
+                "telegram_webhook_secret",
+                "twilio_auth_token",
+            ):
+                secret = getattr(self, name)
+                if secret is not None and secret.get_secret_value().strip().lower() in PLACEHOLDERS:
+                    raise ValueError(f"{name.upper()} is a placeholder; set a real secret in production")
+        return self
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_whatsapp_from)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_bot_token is not None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and `.env`; a bad value raises ConfigurationError naming it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]).upper() or "configuration"
+            lines.append(f"{where}: {error['msg']}")
+        raise ConfigurationError("invalid configuration:\n  " + "\n  ".join(lines)) from None

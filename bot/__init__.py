@@ -1,0 +1,1 @@
+"""Chat front ends: telegram/ (aiogram), whatsapp/ (Twilio), and what both share."""

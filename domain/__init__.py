@@ -1,0 +1,1 @@
+"""Loyalty rules and use cases. Imports only the standard library and itself."""

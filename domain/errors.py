@@ -1,0 +1,60 @@
+"""Domain errors: each edge maps them to its own reply (HTTP status, chat text)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every rule the domain refuses to break. `code` is stable for APIs and templates."""
+
+    code = "domain_error"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class CustomerNotFound(NotFound):
+    code = "customer_not_found"
+
+
+class EntryNotFound(NotFound):
+    code = "entry_not_found"
+
+
+class PhoneAlreadyRegistered(DomainError):
+    code = "phone_already_registered"
+
+
+class ConsentRequired(DomainError):
+    code = "consent_required"
+
+
+class InvalidAmount(DomainError):
+    code = "invalid_amount"
+
+
+class InsufficientPoints(DomainError):
+    code = "insufficient_points"
+
+    def __init__(self, requested: int, available: int) -> None:
+        super().__init__(f"requested {requested} points, {available} available")
+        self.requested = requested
+        self.available = available
+
+
+class SourceKeyConflict(DomainError):
+    """A source key already used for a different ledger change."""
+
+    code = "source_key_conflict"
+
+
+class NotReversible(DomainError):
+    code = "not_reversible"
+
+
+class AlreadyReversed(DomainError):
+    code = "already_reversed"
+
+
+class CustomerDeleted(DomainError):
+    code = "customer_deleted"

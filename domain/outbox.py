@@ -1,0 +1,36 @@
+"""Messages to send, written in the same transaction as the change they announce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class OutboxMessage:
+    """`template` is a key in messages/; `context` holds plain values to render it with."""
+
+    customer_id: int
+    template: str
+    context: dict[str, Any]
+    dedupe_key: str
+    created_at: datetime
+    marketing: bool = False
+    channel: str | None = None
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    error: str | None = None
+    provider_message_id: str | None = None
+    id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,177 @@
+"""Ports owned by the domain. SQLAlchemy implements them in store/, tests fake them."""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from domain.customers import Channel, ChannelIdentity, Customer
+from domain.ledger import Allocation, LedgerEntry
+from domain.outbox import OutboxMessage
+from domain.repairs import Repair, RepairStatus
+
+
+class CustomerRepository(abc.ABC):
+    @abc.abstractmethod
+    async def get(self, customer_id: int) -> Customer | None: ...
+
+    @abc.abstractmethod
+    async def lock(self, customer_id: int) -> Customer | None:
+        """Fetch and lock the row until the unit of work ends (serialises ledger changes)."""
+
+    @abc.abstractmethod
+    async def by_phone(self, phone: str) -> Customer | None: ...
+
+    @abc.abstractmethod
+    async def by_referral_code(self, code: str) -> Customer | None: ...
+
+    @abc.abstractmethod
+    async def add(self, customer: Customer) -> Customer:
+        """Insert and assign `id`. A duplicate phone raises PhoneAlreadyRegistered."""
+
+    @abc.abstractmethod
+    async def update(self, customer: Customer) -> None:
+        """Save profile, consent and tier fields. Never the balance: see LedgerRepository."""
+
+
+class IdentityRepository(abc.ABC):
+    @abc.abstractmethod
+    async def get(self, channel: Channel, external_id: str) -> ChannelIdentity | None: ...
+
+    @abc.abstractmethod
+    async def of_customer(self, customer_id: int) -> list[ChannelIdentity]: ...
+
+    @abc.abstractmethod
+    async def add(self, identity: ChannelIdentity) -> ChannelIdentity: ...
+
+    @abc.abstractmethod
+    async def update(self, identity: ChannelIdentity) -> None: ...
+
+    @abc.abstractmethod
+    async def delete_of_customer(self, customer_id: int) -> None: ...
+
+
+class LedgerRepository(abc.ABC):
+    @abc.abstractmethod
+    async def by_source_key(self, source_key: str) -> LedgerEntry | None: ...
+
+    @abc.abstractmethod
+    async def get(self, entry_id: int) -> LedgerEntry | None: ...
+
+    @abc.abstractmethod
+    async def reversal_of(self, entry_id: int) -> LedgerEntry | None: ...
+
+    @abc.abstractmethod
+    async def open_lots(self, customer_id: int) -> list[LedgerEntry]:
+        """Lots with points left, in no particular order."""
+
+    @abc.abstractmethod
+    async def add(self, entry: LedgerEntry, allocations: list[Allocation]) -> LedgerEntry:
+        """Append the entry, apply its allocations to their lots, move the stored balance.
+
+        The balance moves by one conditional UPDATE that refuses to go below zero
+        (InsufficientPoints), so no check-then-act race can overdraw an account.
+        """
+
+    @abc.abstractmethod
+    async def allocations_of(self, entry_id: int) -> list[Allocation]: ...
+
+    @abc.abstractmethod
+    async def history(
+        self, customer_id: int, limit: int = 20, before_id: int | None = None
+    ) -> list[LedgerEntry]:
+        """Newest first."""
+
+    @abc.abstractmethod
+    async def balance_of(self, customer_id: int) -> int:
+        """The stored balance."""
+
+    @abc.abstractmethod
+    async def sum_of_entries(self, customer_id: int) -> int: ...
+
+    @abc.abstractmethod
+    async def due_lots(self, now: datetime, limit: int) -> list[LedgerEntry]:
+        """Lots with points left whose expiry has passed, oldest first, across customers."""
+
+    @abc.abstractmethod
+    async def lots_expiring_between(self, start: datetime, end: datetime) -> list[LedgerEntry]: ...
+
+
+class RepairRepository(abc.ABC):
+    @abc.abstractmethod
+    async def by_order(self, order_id: str, *, lock: bool = False) -> Repair | None: ...
+
+    @abc.abstractmethod
+    async def add(self, repair: Repair) -> Repair: ...
+
+    @abc.abstractmethod
+    async def update(self, repair: Repair) -> None: ...
+
+    @abc.abstractmethod
+    async def add_status(
+        self, repair_id: int, status: RepairStatus, occurred_at: datetime, event_id: str | None
+    ) -> None: ...
+
+    @abc.abstractmethod
+    async def of_customer(self, customer_id: int, limit: int = 20) -> list[Repair]:
+        """Newest first."""
+
+    @abc.abstractmethod
+    async def link_phone(self, phone: str, customer_id: int) -> list[Repair]:
+        """Attach the repairs kept for a non-member phone to the new customer."""
+
+    @abc.abstractmethod
+    async def spent_since(self, customer_id: int, since: datetime) -> int:
+        """Money paid (minor units) on repairs completed since `since`."""
+
+
+class ProcessedEventRepository(abc.ABC):
+    @abc.abstractmethod
+    async def claim(self, event_id: str, source: str, at: datetime) -> bool:
+        """Record the event id; False when it was already there (a duplicate)."""
+
+
+class OutboxRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, message: OutboxMessage) -> OutboxMessage:
+        """Queue a message; a repeated `dedupe_key` keeps the first and returns it."""
+
+
+class JobRunRepository(abc.ABC):
+    @abc.abstractmethod
+    async def claim(self, job: str, run_key: str, at: datetime) -> bool:
+        """Mark a job run as taken; False when someone (a replica, an earlier run) has it."""
+
+    @abc.abstractmethod
+    async def finish(self, job: str, run_key: str, at: datetime, detail: str) -> None: ...
+
+
+class UnitOfWork(abc.ABC):
+    """One transaction. Only the unit of work commits; leaving without commit rolls back."""
+
+    customers: CustomerRepository
+    identities: IdentityRepository
+    ledger: LedgerRepository
+    repairs: RepairRepository
+    events: ProcessedEventRepository
+    outbox: OutboxRepository
+    jobs: JobRunRepository
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    @abc.abstractmethod
+    async def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    async def rollback(self) -> None: ...

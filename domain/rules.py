@@ -1,0 +1,121 @@
+"""The program rules as plain data. Parsed and validated at the edge (app/rules_file.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Perk:
+    key: str
+    value: int | None = None
+
+
+@dataclass(frozen=True)
+class Tier:
+    key: str
+    names: dict[str, str]
+    threshold_minor: int
+    earn_rate_percent: Decimal
+    perks: tuple[Perk, ...] = ()
+
+    def name(self, locale: str) -> str:
+        return self.names.get(locale) or next(iter(self.names.values()), self.key)
+
+
+@dataclass(frozen=True)
+class Bonus:
+    points: int
+    expires_days: int
+
+
+@dataclass(frozen=True)
+class EarningRules:
+    expires_days: int
+    excluded_item_kinds: frozenset[str]
+    retroactive_for_linked_repairs: bool = False
+
+
+@dataclass(frozen=True)
+class RedemptionRules:
+    max_bill_share: Decimal
+    minor_per_point: int
+    code_ttl_minutes: int = 10
+    code_max_attempts: int = 5
+
+
+@dataclass(frozen=True)
+class ExpiryRules:
+    warn_days_ahead: int
+
+
+@dataclass(frozen=True)
+class BirthdayRules:
+    points: int
+    expires_days: int
+    min_days_since_change: int
+
+
+@dataclass(frozen=True)
+class ReferralRules:
+    friend_bonus: int
+    friend_bonus_expires_days: int
+    referrer_bonus: int
+    min_first_repair_minor: int
+    monthly_cap: int
+
+
+@dataclass(frozen=True)
+class MarketingRules:
+    quiet_start: time
+    quiet_end: time
+    max_messages_per_week: int
+
+
+@dataclass(frozen=True)
+class OfferConditions:
+    device_categories: frozenset[str] = frozenset()
+    tiers: frozenset[str] = frozenset()
+    min_visits: int | None = None
+    max_visits: int | None = None
+    min_avg_check_minor: int | None = None
+    last_visit_older_than_days: int | None = None
+    last_visit_within_days: int | None = None
+    category_repaired_more_than_days_ago: int | None = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    key: str
+    titles: dict[str, str]
+    texts: dict[str, str]
+    conditions: OfferConditions
+    partner: str | None = None
+    promo_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgramRules:
+    currency: str
+    welcome: Bonus
+    earning: EarningRules
+    tier_window_days: int
+    tiers: tuple[Tier, ...]
+    redemption: RedemptionRules
+    expiry: ExpiryRules
+    birthday: BirthdayRules
+    referral: ReferralRules
+    marketing: MarketingRules
+    offers: tuple[Offer, ...] = field(default=())
+
+    def tier(self, key: str) -> Tier:
+        for tier in self.tiers:
+            if tier.key == key:
+                return tier
+        return self.tiers[0]
+
+    @property
+    def base_tier(self) -> Tier:
+        return self.tiers[0]

@@ -1,0 +1,1 @@
+"""Use cases. Each runs inside a unit of work its caller opens and commits."""

@@ -1,0 +1,130 @@
+"""Registration and consents."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.customers import ChannelIdentity, Customer, Registration
+from domain.errors import ConsentRequired, CustomerNotFound
+from domain.ledger import EntryKind, LedgerResult
+from domain.ports import UnitOfWork
+from domain.rules import ProgramRules, Tier
+from domain.services.points import earn_points
+from domain.services.tiers import apply_tier_upgrade
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    customer: Customer
+    joined_existing: bool
+    welcome: LedgerResult | None
+    linked_repairs: int
+    tier_upgrade: Tier | None
+
+
+def new_referral_code() -> str:
+    """URL- and Telegram-payload-safe: [A-Za-z0-9_-], 11 characters."""
+    return secrets.token_urlsafe(8)
+
+
+async def register_customer(
+    uow: UnitOfWork, rules: ProgramRules, registration: Registration, now: datetime
+) -> RegistrationResult:
+    """Create the customer with the welcome bonus, or join the channel to the one who owns the phone."""
+    if not registration.policy_version:
+        raise ConsentRequired("personal-data consent is needed before registration")
+    existing = await uow.customers.by_phone(registration.phone)
+    if existing is not None:
+        await _attach_identity(uow, existing, registration, now)
+        return RegistrationResult(
+            existing, joined_existing=True, welcome=None, linked_repairs=0, tier_upgrade=None
+        )
+
+    referrer_id = None
+    if registration.referral_code:
+        referrer = await uow.customers.by_referral_code(registration.referral_code)
+        if referrer is not None and not referrer.is_deleted and referrer.phone != registration.phone:
+            referrer_id = referrer.id
+    customer = await uow.customers.add(
+        Customer(
+            phone=registration.phone,
+            name=registration.name,
+            locale=registration.locale,
+            tier=rules.base_tier.key,
+            registered_at=now,
+            pd_consent_at=now,
+            pd_policy_version=registration.policy_version,
+            marketing_opt_in=registration.marketing_opt_in,
+            marketing_consent_at=now if registration.marketing_opt_in else None,
+            birthday=registration.birthday,
+            birthday_set_at=now if registration.birthday else None,
+            tier_changed_at=now,
+            referral_code=new_referral_code(),
+            referred_by_id=referrer_id,
+        )
+    )
+    assert customer.id is not None
+    await _attach_identity(uow, customer, registration, now)
+    linked = await uow.repairs.link_phone(registration.phone, customer.id)
+    upgrade = await apply_tier_upgrade(uow, rules, customer, now) if linked else None
+    welcome = None
+    if rules.welcome.points > 0:
+        welcome = await earn_points(
+            uow,
+            customer_id=customer.id,
+            points=rules.welcome.points,
+            kind=EntryKind.WELCOME,
+            source_key=f"welcome:{customer.id}",
+            now=now,
+            expires_in_days=rules.welcome.expires_days,
+        )
+    return RegistrationResult(
+        customer, joined_existing=False, welcome=welcome, linked_repairs=len(linked), tier_upgrade=upgrade
+    )
+
+
+async def _attach_identity(
+    uow: UnitOfWork, customer: Customer, registration: Registration, now: datetime
+) -> None:
+    if registration.channel is None or registration.external_id is None:
+        return
+    assert customer.id is not None
+    known = await uow.identities.get(registration.channel, registration.external_id)
+    if known is not None:
+        if known.customer_id != customer.id:
+            known.customer_id = customer.id
+            await uow.identities.update(known)
+        return
+    await uow.identities.add(
+        ChannelIdentity(
+            customer_id=customer.id,
+            channel=registration.channel,
+            external_id=registration.external_id,
+            created_at=now,
+            locale_hint=registration.locale,
+            last_inbound_at=now,
+        )
+    )
+
+
+async def set_marketing_consent(uow: UnitOfWork, customer_id: int, opt_in: bool, now: datetime) -> Customer:
+    """Opt in or out of marketing; effective at once."""
+    customer = await uow.customers.get(customer_id)
+    if customer is None or customer.is_deleted:
+        raise CustomerNotFound(f"customer {customer_id} not found")
+    if customer.marketing_opt_in != opt_in:
+        customer.marketing_opt_in = opt_in
+        customer.marketing_consent_at = now
+        await uow.customers.update(customer)
+    return customer
+
+
+async def set_locale(uow: UnitOfWork, customer_id: int, locale: str) -> Customer:
+    customer = await uow.customers.get(customer_id)
+    if customer is None or customer.is_deleted:
+        raise CustomerNotFound(f"customer {customer_id} not found")
+    customer.locale = locale
+    await uow.customers.update(customer)
+    return customer

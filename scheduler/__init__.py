@@ -1,0 +1,1 @@
+"""Scheduled jobs, campaign dispatch and outbox delivery."""

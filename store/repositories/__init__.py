@@ -1,0 +1,1 @@
+"""SQLAlchemy repositories. They read and write; they never commit."""

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.customers import Channel, ChannelIdentity, Customer
+from domain.errors import PhoneAlreadyRegistered
+from domain.ports import CustomerRepository, IdentityRepository
+from store.tables import channel_identities, customers
+
+_CUSTOMER_FIELDS = (
+    "phone",
+    "name",
+    "locale",
+    "tier",
+    "registered_at",
+    "pd_consent_at",
+    "pd_policy_version",
+    "marketing_opt_in",
+    "marketing_consent_at",
+    "birthday",
+    "birthday_set_at",
+    "tier_changed_at",
+    "referral_code",
+    "referred_by_id",
+    "deleted_at",
+)
+
+
+def customer_from_row(row: Any) -> Customer:
+    m = row._mapping
+    return Customer(id=m["id"], points_balance=m["points_balance"], **{f: m[f] for f in _CUSTOMER_FIELDS})
+
+
+def _identity_from_row(row: Any) -> ChannelIdentity:
+    m = row._mapping
+    return ChannelIdentity(
+        id=m["id"],
+        customer_id=m["customer_id"],
+        channel=Channel(m["channel"]),
+        external_id=m["external_id"],
+        created_at=m["created_at"],
+        locale_hint=m["locale_hint"],
+        last_inbound_at=m["last_inbound_at"],
+        unreachable_at=m["unreachable_at"],
+    )
+
+
+class SqlCustomerRepository(CustomerRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def _one(self, stmt: sa.Select[Any]) -> Customer | None:
+        row = (await self._s.execute(stmt)).first()
+        return customer_from_row(row) if row else None
+
+    async def get(self, customer_id: int) -> Customer | None:
+        return await self._one(sa.select(customers).where(customers.c.id == customer_id))
+
+    async def lock(self, customer_id: int) -> Customer | None:
+        return await self._one(sa.select(customers).where(customers.c.id == customer_id).with_for_update())
+
+    async def by_phone(self, phone: str) -> Customer | None:
+        return await self._one(sa.select(customers).where(customers.c.phone == phone))
+
+    async def by_referral_code(self, code: str) -> Customer | None:
+        return await self._one(sa.select(customers).where(customers.c.referral_code == code))
+
+    async def add(self, customer: Customer) -> Customer:
+        values = {f: getattr(customer, f) for f in _CUSTOMER_FIELDS}
+        try:
+            result = await self._s.execute(sa.insert(customers).values(**values).returning(customers.c.id))
+        except IntegrityError as exc:
+            if "phone" in str(exc.orig):
+                raise PhoneAlreadyRegistered(f"{customer.phone} is already registered") from exc
+            raise
+        customer.id = result.scalar_one()
+        customer.points_balance = 0
+        return customer
+
+    async def update(self, customer: Customer) -> None:
+        values = {f: getattr(customer, f) for f in _CUSTOMER_FIELDS}
+        await self._s.execute(sa.update(customers).where(customers.c.id == customer.id).values(**values))
+
+
+class SqlIdentityRepository(IdentityRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, channel: Channel, external_id: str) -> ChannelIdentity | None:
+        row = (
+            await self._s.execute(
+                sa.select(channel_identities).where(
+                    channel_identities.c.channel == channel.value,
+                    channel_identities.c.external_id == external_id,
+                )
+            )
+        ).first()
+        return _identity_from_row(row) if row else None
+
+    async def of_customer(self, customer_id: int) -> list[ChannelIdentity]:
+        rows = await self._s.execute(
+            sa.select(channel_identities)
+            .where(channel_identities.c.customer_id == customer_id)
+            .order_by(channel_identities.c.id)
+        )
+        return [_identity_from_row(r) for r in rows]
+
+    async def add(self, identity: ChannelIdentity) -> ChannelIdentity:
+        result = await self._s.execute(
+            sa.insert(channel_identities)
+            .values(
+                customer_id=identity.customer_id,
+                channel=identity.channel.value,
+                external_id=identity.external_id,
+                locale_hint=identity.locale_hint,
+                created_at=identity.created_at,
+                last_inbound_at=identity.last_inbound_at,
+                unreachable_at=identity.unreachable_at,
+            )
+            .returning(channel_identities.c.id)
+        )
+        identity.id = result.scalar_one()
+        return identity
+
+    async def update(self, identity: ChannelIdentity) -> None:
+        await self._s.execute(
+            sa.update(channel_identities)
+            .where(channel_identities.c.id == identity.id)
+            .values(
+                customer_id=identity.customer_id,
+                locale_hint=identity.locale_hint,
+                last_inbound_at=identity.last_inbound_at,
+                unreachable_at=identity.unreachable_at,
+            )
+        )
+
+    async def delete_of_customer(self, customer_id: int) -> None:
+        await self._s.execute(
+            sa.delete(channel_identities).where(channel_identities.c.customer_id == customer_id)
+        )

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.ports import RepairRepository
+from domain.repairs import DeviceCategory, Repair, RepairItem, RepairStatus
+from store.tables import repair_status_history, repairs
+
+_FIELDS = (
+    "order_id",
+    "phone",
+    "customer_id",
+    "customer_name",
+    "device_brand",
+    "device_model",
+    "device_serial",
+    "amount_minor",
+    "paid_money_minor",
+    "points_used",
+    "eta",
+    "created_at",
+    "updated_at",
+    "status_at",
+    "completed_at",
+    "cancelled_at",
+)
+
+
+def _repair(row: Any) -> Repair:
+    m = row._mapping
+    return Repair(
+        id=m["id"],
+        status=RepairStatus(m["status"]),
+        device_category=DeviceCategory(m["device_category"]),
+        items=tuple(RepairItem(i["name"], i["kind"], int(i["price_minor"])) for i in m["items"]),
+        **{f: m[f] for f in _FIELDS},
+    )
+
+
+def _values(repair: Repair) -> dict[str, Any]:
+    return {
+        "status": repair.status.value,
+        "device_category": repair.device_category.value,
+        "items": [{"name": i.name, "kind": i.kind, "price_minor": i.price_minor} for i in repair.items],
+        **{f: getattr(repair, f) for f in _FIELDS},
+    }
+
+
+class SqlRepairRepository(RepairRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def by_order(self, order_id: str, *, lock: bool = False) -> Repair | None:
+        stmt = sa.select(repairs).where(repairs.c.order_id == order_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = (await self._s.execute(stmt)).first()
+        return _repair(row) if row else None
+
+    async def add(self, repair: Repair) -> Repair:
+        result = await self._s.execute(sa.insert(repairs).values(**_values(repair)).returning(repairs.c.id))
+        repair.id = result.scalar_one()
+        return repair
+
+    async def update(self, repair: Repair) -> None:
+        await self._s.execute(sa.update(repairs).where(repairs.c.id == repair.id).values(**_values(repair)))
+
+    async def add_status(
+        self, repair_id: int, status: RepairStatus, occurred_at: datetime, event_id: str | None
+    ) -> None:
+        await self._s.execute(
+            sa.insert(repair_status_history).values(
+                repair_id=repair_id, status=status.value, occurred_at=occurred_at, event_id=event_id
+            )
+        )
+
+    async def of_customer(self, customer_id: int, limit: int = 20) -> list[Repair]:
+        rows = await self._s.execute(
+            sa.select(repairs)
+            .where(repairs.c.customer_id == customer_id)
+            .order_by(repairs.c.created_at.desc(), repairs.c.id.desc())
+            .limit(limit)
+        )
+        return [_repair(r) for r in rows]
+
+    async def link_phone(self, phone: str, customer_id: int) -> list[Repair]:
+        rows = await self._s.execute(
+            sa.update(repairs)
+            .where(repairs.c.phone == phone, repairs.c.customer_id.is_(None))
+            .values(customer_id=customer_id)
+            .returning(*repairs.c)
+        )
+        return [_repair(r) for r in rows]
+
+    async def spent_since(self, customer_id: int, since: datetime) -> int:
+        value = await self._s.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(repairs.c.paid_money_minor), 0)).where(
+                repairs.c.customer_id == customer_id,
+                repairs.c.status == RepairStatus.COMPLETED.value,
+                repairs.c.completed_at >= since,
+            )
+        )
+        return int(value or 0)

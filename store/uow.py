@@ -1,0 +1,54 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rollback unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.ports import UnitOfWork
+from store.repositories.bookkeeping import (
+    SqlJobRunRepository,
+    SqlOutboxRepository,
+    SqlProcessedEventRepository,
+)
+from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
+from store.repositories.ledger import SqlLedgerRepository
+from store.repositories.repairs import SqlRepairRepository
+
+
+class SqlUnitOfWork(UnitOfWork):
+    session: AsyncSession
+
+    def __init__(self, sessions: async_sessionmaker[Any]) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessions()
+        s = self.session
+        self.customers = SqlCustomerRepository(s)
+        self.identities = SqlIdentityRepository(s)
+        self.ledger = SqlLedgerRepository(s)
+        self.repairs = SqlRepairRepository(s)
+        self.events = SqlProcessedEventRepository(s)
+        self.outbox = SqlOutboxRepository(s)
+        self.jobs = SqlJobRunRepository(s)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

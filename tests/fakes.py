@@ -1,0 +1,300 @@
+"""In-memory fakes of the domain's ports: they subclass the ports, so they keep their contracts."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+from domain.customers import Channel, ChannelIdentity, Customer
+from domain.errors import AlreadyReversed, InsufficientPoints, PhoneAlreadyRegistered, SourceKeyConflict
+from domain.ledger import Allocation, LedgerEntry
+from domain.outbox import OutboxMessage
+from domain.ports import (
+    CustomerRepository,
+    IdentityRepository,
+    JobRunRepository,
+    LedgerRepository,
+    OutboxRepository,
+    ProcessedEventRepository,
+    RepairRepository,
+    UnitOfWork,
+)
+from domain.repairs import Repair, RepairStatus
+
+
+class Store:
+    """What the fakes share across units of work: the 'database'."""
+
+    def __init__(self) -> None:
+        self.customers: dict[int, Customer] = {}
+        self.identities: dict[int, ChannelIdentity] = {}
+        self.entries: dict[int, LedgerEntry] = {}
+        self.allocations: list[tuple[int, Allocation]] = []
+        self.repairs: dict[int, Repair] = {}
+        self.statuses: list[tuple[int, RepairStatus, datetime, str | None]] = []
+        self.events: set[str] = set()
+        self.outbox: dict[str, OutboxMessage] = {}
+        self.jobs: dict[tuple[str, str], str | None] = {}
+        self.next_id = 1
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+
+class FakeCustomers(CustomerRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def get(self, customer_id: int) -> Customer | None:
+        c = self.s.customers.get(customer_id)
+        return copy.copy(c) if c else None
+
+    async def lock(self, customer_id: int) -> Customer | None:
+        return await self.get(customer_id)
+
+    async def by_phone(self, phone: str) -> Customer | None:
+        return next((copy.copy(c) for c in self.s.customers.values() if c.phone == phone), None)
+
+    async def by_referral_code(self, code: str) -> Customer | None:
+        return next((copy.copy(c) for c in self.s.customers.values() if c.referral_code == code), None)
+
+    async def add(self, customer: Customer) -> Customer:
+        if customer.phone and any(c.phone == customer.phone for c in self.s.customers.values()):
+            raise PhoneAlreadyRegistered(customer.phone)
+        customer.id = self.s.new_id()
+        customer.points_balance = 0
+        self.s.customers[customer.id] = copy.copy(customer)
+        return customer
+
+    async def update(self, customer: Customer) -> None:
+        assert customer.id is not None
+        stored = self.s.customers[customer.id]
+        balance = stored.points_balance
+        self.s.customers[customer.id] = copy.copy(customer)
+        self.s.customers[customer.id].points_balance = balance
+
+
+class FakeIdentities(IdentityRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def get(self, channel: Channel, external_id: str) -> ChannelIdentity | None:
+        return next(
+            (
+                copy.copy(i)
+                for i in self.s.identities.values()
+                if i.channel == channel and i.external_id == external_id
+            ),
+            None,
+        )
+
+    async def of_customer(self, customer_id: int) -> list[ChannelIdentity]:
+        return [copy.copy(i) for i in self.s.identities.values() if i.customer_id == customer_id]
+
+    async def add(self, identity: ChannelIdentity) -> ChannelIdentity:
+        identity.id = self.s.new_id()
+        self.s.identities[identity.id] = copy.copy(identity)
+        return identity
+
+    async def update(self, identity: ChannelIdentity) -> None:
+        assert identity.id is not None
+        self.s.identities[identity.id] = copy.copy(identity)
+
+    async def delete_of_customer(self, customer_id: int) -> None:
+        for key in [k for k, i in self.s.identities.items() if i.customer_id == customer_id]:
+            del self.s.identities[key]
+
+
+class FakeLedger(LedgerRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def by_source_key(self, source_key: str) -> LedgerEntry | None:
+        return next((copy.copy(e) for e in self.s.entries.values() if e.source_key == source_key), None)
+
+    async def get(self, entry_id: int) -> LedgerEntry | None:
+        e = self.s.entries.get(entry_id)
+        return copy.copy(e) if e else None
+
+    async def reversal_of(self, entry_id: int) -> LedgerEntry | None:
+        return next((copy.copy(e) for e in self.s.entries.values() if e.reverses_id == entry_id), None)
+
+    async def open_lots(self, customer_id: int) -> list[LedgerEntry]:
+        return [
+            copy.copy(e)
+            for e in self.s.entries.values()
+            if e.customer_id == customer_id and (e.remaining or 0) > 0
+        ]
+
+    async def add(self, entry: LedgerEntry, allocations: list[Allocation]) -> LedgerEntry:
+        customer = self.s.customers[entry.customer_id]
+        if customer.points_balance + entry.points < 0:
+            raise InsufficientPoints(-entry.points, customer.points_balance)
+        if any(e.source_key == entry.source_key for e in self.s.entries.values()):
+            raise SourceKeyConflict(entry.source_key)
+        if entry.reverses_id is not None and any(
+            e.reverses_id == entry.reverses_id for e in self.s.entries.values()
+        ):
+            raise AlreadyReversed(str(entry.reverses_id))
+        for a in allocations:
+            lot = self.s.entries[a.lot_id]
+            assert lot.remaining is not None and 0 <= lot.remaining - a.points <= lot.points
+        customer.points_balance += entry.points
+        entry.id = self.s.new_id()
+        self.s.entries[entry.id] = copy.copy(entry)
+        for a in allocations:
+            lot = self.s.entries[a.lot_id]
+            assert lot.remaining is not None
+            lot.remaining -= a.points
+            self.s.allocations.append((entry.id, a))
+        return entry
+
+    async def allocations_of(self, entry_id: int) -> list[Allocation]:
+        return [a for eid, a in self.s.allocations if eid == entry_id]
+
+    async def history(
+        self, customer_id: int, limit: int = 20, before_id: int | None = None
+    ) -> list[LedgerEntry]:
+        rows = sorted(
+            (
+                e
+                for e in self.s.entries.values()
+                if e.customer_id == customer_id and (before_id is None or (e.id or 0) < before_id)
+            ),
+            key=lambda e: -(e.id or 0),
+        )
+        return [copy.copy(e) for e in rows[:limit]]
+
+    async def balance_of(self, customer_id: int) -> int:
+        return self.s.customers[customer_id].points_balance
+
+    async def sum_of_entries(self, customer_id: int) -> int:
+        return sum(e.points for e in self.s.entries.values() if e.customer_id == customer_id)
+
+    async def due_lots(self, now: datetime, limit: int) -> list[LedgerEntry]:
+        due = [
+            e
+            for e in self.s.entries.values()
+            if (e.remaining or 0) > 0 and e.expires_at is not None and e.expires_at <= now
+        ]
+        return [copy.copy(e) for e in sorted(due, key=lambda e: (e.expires_at, e.id))[:limit]]
+
+    async def lots_expiring_between(self, start: datetime, end: datetime) -> list[LedgerEntry]:
+        return [
+            copy.copy(e)
+            for e in self.s.entries.values()
+            if (e.remaining or 0) > 0 and e.expires_at is not None and start < e.expires_at <= end
+        ]
+
+
+class FakeRepairs(RepairRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def by_order(self, order_id: str, *, lock: bool = False) -> Repair | None:
+        return next((copy.copy(r) for r in self.s.repairs.values() if r.order_id == order_id), None)
+
+    async def add(self, repair: Repair) -> Repair:
+        repair.id = self.s.new_id()
+        self.s.repairs[repair.id] = copy.copy(repair)
+        return repair
+
+    async def update(self, repair: Repair) -> None:
+        assert repair.id is not None
+        self.s.repairs[repair.id] = copy.copy(repair)
+
+    async def add_status(
+        self, repair_id: int, status: RepairStatus, occurred_at: datetime, event_id: str | None
+    ) -> None:
+        self.s.statuses.append((repair_id, status, occurred_at, event_id))
+
+    async def of_customer(self, customer_id: int, limit: int = 20) -> list[Repair]:
+        rows = [r for r in self.s.repairs.values() if r.customer_id == customer_id]
+        return [
+            copy.copy(r) for r in sorted(rows, key=lambda r: (r.created_at, r.id or 0), reverse=True)[:limit]
+        ]
+
+    async def link_phone(self, phone: str, customer_id: int) -> list[Repair]:
+        linked = []
+        for r in self.s.repairs.values():
+            if r.phone == phone and r.customer_id is None:
+                r.customer_id = customer_id
+                linked.append(copy.copy(r))
+        return linked
+
+    async def spent_since(self, customer_id: int, since: datetime) -> int:
+        return sum(
+            r.paid_money_minor or 0
+            for r in self.s.repairs.values()
+            if r.customer_id == customer_id
+            and r.status == RepairStatus.COMPLETED
+            and r.completed_at is not None
+            and r.completed_at >= since
+        )
+
+
+class FakeEvents(ProcessedEventRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def claim(self, event_id: str, source: str, at: datetime) -> bool:
+        if event_id in self.s.events:
+            return False
+        self.s.events.add(event_id)
+        return True
+
+
+class FakeOutbox(OutboxRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add(self, message: OutboxMessage) -> OutboxMessage:
+        existing = self.s.outbox.setdefault(message.dedupe_key, message)
+        if existing.id is None:
+            existing.id = self.s.new_id()
+        return existing
+
+
+class FakeJobs(JobRunRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def claim(self, job: str, run_key: str, at: datetime) -> bool:
+        if (job, run_key) in self.s.jobs:
+            return False
+        self.s.jobs[(job, run_key)] = None
+        return True
+
+    async def finish(self, job: str, run_key: str, at: datetime, detail: str) -> None:
+        self.s.jobs[(job, run_key)] = detail
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Commits by keeping the store; rolls back by restoring the snapshot taken on entry."""
+
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store or Store()
+        self.committed = False
+        self._snapshot: dict[str, Any] | None = None
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self._snapshot = copy.deepcopy(self.store.__dict__)
+        s = self.store
+        self.customers = FakeCustomers(s)
+        self.identities = FakeIdentities(s)
+        self.ledger = FakeLedger(s)
+        self.repairs = FakeRepairs(s)
+        self.events = FakeEvents(s)
+        self.outbox = FakeOutbox(s)
+        self.jobs = FakeJobs(s)
+        return self
+
+    async def commit(self) -> None:
+        self._snapshot = copy.deepcopy(self.store.__dict__)
+        self.committed = True
+
+    async def rollback(self) -> None:
+        if self._snapshot is not None:
+            self.store.__dict__.update(copy.deepcopy(self._snapshot))
