@@ -138,6 +138,24 @@ class OutboxRepository(abc.ABC):
     async def add(self, message: OutboxMessage) -> OutboxMessage:
         """Queue a message; a repeated `dedupe_key` keeps the first and returns it."""
 
+    @abc.abstractmethod
+    async def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Pending messages whose time has come, oldest first."""
+
+    @abc.abstractmethod
+    async def lease(self, message_id: int, now: datetime, until: datetime) -> bool:
+        """Take a due message for sending until `until`; False if another worker has it."""
+
+    @abc.abstractmethod
+    async def get(self, message_id: int) -> OutboxMessage | None: ...
+
+    @abc.abstractmethod
+    async def save_result(self, message: OutboxMessage) -> None:
+        """Store status, attempts, next attempt, error, channel and provider id."""
+
+    @abc.abstractmethod
+    async def by_provider_id(self, provider_message_id: str) -> OutboxMessage | None: ...
+
 
 class JobRunRepository(abc.ABC):
     @abc.abstractmethod

@@ -158,6 +158,10 @@ outbox = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("sent_at", UTCDateTime),
     sa.Column("error", sa.Text),
-    sa.Column("provider_message_id", sa.String(64)),
+    sa.Column("provider_message_id", sa.String(64), index=True),
     sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
 )
+
+# Feature tables live in their own modules on the same metadata; importing them here makes
+# `metadata` complete for migrations and tests. (Imported last: they import `metadata` from here.)
+from store import tables_repairs, tables_telegram, tables_whatsapp  # noqa: E402, F401

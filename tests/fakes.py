@@ -9,7 +9,7 @@ from typing import Any
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.errors import AlreadyReversed, InsufficientPoints, PhoneAlreadyRegistered, SourceKeyConflict
 from domain.ledger import Allocation, LedgerEntry
-from domain.outbox import OutboxMessage
+from domain.outbox import OutboxMessage, OutboxStatus
 from domain.ports import (
     CustomerRepository,
     IdentityRepository,
@@ -251,10 +251,41 @@ class FakeOutbox(OutboxRepository):
         self.s = store
 
     async def add(self, message: OutboxMessage) -> OutboxMessage:
-        existing = self.s.outbox.setdefault(message.dedupe_key, message)
+        existing = self.s.outbox.setdefault(message.dedupe_key, copy.copy(message))
         if existing.id is None:
             existing.id = self.s.new_id()
-        return existing
+        return copy.copy(existing)
+
+    def _by_id(self, message_id: int) -> OutboxMessage | None:
+        return next((m for m in self.s.outbox.values() if m.id == message_id), None)
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        due = [
+            m
+            for m in self.s.outbox.values()
+            if m.status == OutboxStatus.PENDING and (m.next_attempt_at is None or m.next_attempt_at <= now)
+        ]
+        return [copy.copy(m) for m in sorted(due, key=lambda m: m.id or 0)[:limit]]
+
+    async def lease(self, message_id: int, now: datetime, until: datetime) -> bool:
+        m = self._by_id(message_id)
+        if m is None or m.status != OutboxStatus.PENDING or (m.next_attempt_at and m.next_attempt_at > now):
+            return False
+        m.next_attempt_at = until
+        return True
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        m = self._by_id(message_id)
+        return copy.copy(m) if m else None
+
+    async def save_result(self, message: OutboxMessage) -> None:
+        self.s.outbox[message.dedupe_key] = copy.copy(message)
+
+    async def by_provider_id(self, provider_message_id: str) -> OutboxMessage | None:
+        return next(
+            (copy.copy(m) for m in self.s.outbox.values() if m.provider_message_id == provider_message_id),
+            None,
+        )
 
 
 class FakeJobs(JobRunRepository):

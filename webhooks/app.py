@@ -1,33 +1,48 @@
-"""The application factory. Routers of later features plug in here."""
+"""The application factory: every router, the channels' lifecycles and the outbox delivery loop."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from app.bootstrap import Container
-from webhooks.routes import health, metrics
+from bot.telegram import webhook as telegram_webhook
+from bot.whatsapp import webhook as whatsapp_webhook
+from scheduler.delivery import Delivery, run_forever
+from webhooks import api
+from webhooks.routes import health, metrics, repairs
 
-Hook = Callable[[Container], Awaitable[None]]
+log = logging.getLogger("loyalty")
 
 
-def create_app(
-    container: Container,
-    *,
-    on_startup: list[Hook] | None = None,
-    on_shutdown: list[Hook] | None = None,
-) -> FastAPI:
+def create_app(container: Container, *, background: bool = True) -> FastAPI:
+    """`background=False` leaves the channels and the delivery loop stopped (tests drive them)."""
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        for hook in on_startup or []:
-            await hook(container)
+        stop = asyncio.Event()
+        tasks: list[asyncio.Task[None]] = []
+        if background:
+            for runtime in container.channels.values():
+                await runtime.start()
+            delivery = Delivery(container.uow, container.senders, container.renderer, container.clock)
+            tasks.append(asyncio.create_task(run_forever(delivery, stop=stop), name="outbox-delivery"))
         try:
             yield
         finally:
-            for hook in on_shutdown or []:
-                await hook(container)
+            stop.set()
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if background:
+                for runtime in container.channels.values():
+                    await runtime.stop()
 
     app = FastAPI(
         title="Repair-shop loyalty program",
@@ -36,6 +51,13 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.container = container
-    app.include_router(health.router)
-    app.include_router(metrics.router)
+    for router in (
+        health.router,
+        metrics.router,
+        repairs.router,
+        api.router,
+        telegram_webhook.router,
+        whatsapp_webhook.router,
+    ):
+        app.include_router(router)
     return app

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.outbox import OutboxMessage
+from domain.outbox import OutboxMessage, OutboxStatus
 from domain.ports import JobRunRepository, OutboxRepository, ProcessedEventRepository
 from store.dialect import insert_ignore
 from store.tables import job_runs, outbox, processed_events
@@ -69,3 +69,74 @@ class SqlOutboxRepository(OutboxRepository):
             sa.select(outbox.c.id).where(outbox.c.dedupe_key == message.dedupe_key)
         )
         return message
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        rows = await self._s.execute(
+            sa.select(outbox)
+            .where(
+                outbox.c.status == OutboxStatus.PENDING.value,
+                sa.or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+            )
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
+        return [_message(r) for r in rows]
+
+    async def lease(self, message_id: int, now: datetime, until: datetime) -> bool:
+        result = await self._s.execute(
+            sa.update(outbox)
+            .where(
+                outbox.c.id == message_id,
+                outbox.c.status == OutboxStatus.PENDING.value,
+                sa.or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+            )
+            .values(next_attempt_at=until)
+        )
+        return _inserted(result)
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        row = (await self._s.execute(sa.select(outbox).where(outbox.c.id == message_id))).first()
+        return _message(row) if row else None
+
+    async def save_result(self, message: OutboxMessage) -> None:
+        await self._s.execute(
+            sa.update(outbox)
+            .where(outbox.c.id == message.id)
+            .values(
+                status=message.status.value,
+                attempts=message.attempts,
+                next_attempt_at=message.next_attempt_at,
+                sent_at=message.sent_at,
+                error=message.error,
+                channel=message.channel,
+                provider_message_id=message.provider_message_id,
+            )
+        )
+
+    async def by_provider_id(self, provider_message_id: str) -> OutboxMessage | None:
+        row = (
+            await self._s.execute(
+                sa.select(outbox).where(outbox.c.provider_message_id == provider_message_id)
+            )
+        ).first()
+        return _message(row) if row else None
+
+
+def _message(row: Any) -> OutboxMessage:
+    m = row._mapping
+    return OutboxMessage(
+        id=m["id"],
+        customer_id=m["customer_id"],
+        template=m["template"],
+        context=dict(m["context"]),
+        dedupe_key=m["dedupe_key"],
+        created_at=m["created_at"],
+        marketing=m["marketing"],
+        channel=m["channel"],
+        status=OutboxStatus(m["status"]),
+        attempts=m["attempts"],
+        next_attempt_at=m["next_attempt_at"],
+        sent_at=m["sent_at"],
+        error=m["error"],
+        provider_message_id=m["provider_message_id"],
+    )

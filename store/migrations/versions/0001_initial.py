@@ -156,6 +156,9 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outbox_customer_id"), ["customer_id"], unique=False)
         batch_op.create_index("ix_outbox_status_next_attempt_at", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_outbox_provider_message_id"), ["provider_message_id"], unique=False
+        )
 
     op.create_table(
         "repairs",
@@ -245,6 +248,7 @@ def downgrade() -> None:
 
     op.drop_table("repairs")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outbox_provider_message_id"))
         batch_op.drop_index("ix_outbox_status_next_attempt_at")
         batch_op.drop_index(batch_op.f("ix_outbox_customer_id"))
 
