@@ -35,6 +35,10 @@ class CustomerRepository(abc.ABC):
     async def update(self, customer: Customer) -> None:
         """Save profile, consent and tier fields. Never the balance: see LedgerRepository."""
 
+    @abc.abstractmethod
+    async def count_referred(self, customer_id: int) -> int:
+        """How many customers registered through this one's link."""
+
 
 class IdentityRepository(abc.ABC):
     @abc.abstractmethod
@@ -126,6 +130,10 @@ class RepairRepository(abc.ABC):
     async def spent_since(self, customer_id: int, since: datetime) -> int:
         """Money paid (minor units) on repairs completed since `since`."""
 
+    @abc.abstractmethod
+    async def forget_customer(self, customer_id: int) -> int:
+        """Erase personal data (phone, name, serial) from a deleted customer's repairs; amounts stay."""
+
 
 class ProcessedEventRepository(abc.ABC):
     @abc.abstractmethod
@@ -155,6 +163,10 @@ class OutboxRepository(abc.ABC):
 
     @abc.abstractmethod
     async def by_provider_id(self, provider_message_id: str) -> OutboxMessage | None: ...
+
+    @abc.abstractmethod
+    async def forget_customer(self, customer_id: int) -> None:
+        """Empty the contexts of a deleted customer's messages and skip the pending ones."""
 
 
 class JobRunRepository(abc.ABC):

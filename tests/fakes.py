@@ -75,6 +75,9 @@ class FakeCustomers(CustomerRepository):
         self.s.customers[customer.id] = copy.copy(customer)
         self.s.customers[customer.id].points_balance = balance
 
+    async def count_referred(self, customer_id: int) -> int:
+        return sum(1 for c in self.s.customers.values() if c.referred_by_id == customer_id)
+
 
 class FakeIdentities(IdentityRepository):
     def __init__(self, store: Store) -> None:
@@ -224,6 +227,12 @@ class FakeRepairs(RepairRepository):
                 linked.append(copy.copy(r))
         return linked
 
+    async def forget_customer(self, customer_id: int) -> int:
+        mine = [r for r in self.s.repairs.values() if r.customer_id == customer_id]
+        for r in mine:
+            r.phone, r.customer_name, r.device_serial = "", None, None
+        return len(mine)
+
     async def spent_since(self, customer_id: int, since: datetime) -> int:
         return sum(
             r.paid_money_minor or 0
@@ -280,6 +289,13 @@ class FakeOutbox(OutboxRepository):
 
     async def save_result(self, message: OutboxMessage) -> None:
         self.s.outbox[message.dedupe_key] = copy.copy(message)
+
+    async def forget_customer(self, customer_id: int) -> None:
+        for m in self.s.outbox.values():
+            if m.customer_id == customer_id:
+                m.context = {}
+                if m.status == OutboxStatus.PENDING:
+                    m.status, m.error = OutboxStatus.SKIPPED, "customer deleted"
 
     async def by_provider_id(self, provider_message_id: str) -> OutboxMessage | None:
         return next(

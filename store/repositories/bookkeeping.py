@@ -121,6 +121,14 @@ class SqlOutboxRepository(OutboxRepository):
         ).first()
         return _message(row) if row else None
 
+    async def forget_customer(self, customer_id: int) -> None:
+        await self._s.execute(
+            sa.update(outbox)
+            .where(outbox.c.customer_id == customer_id, outbox.c.status == OutboxStatus.PENDING.value)
+            .values(status=OutboxStatus.SKIPPED.value, error="customer deleted")
+        )
+        await self._s.execute(sa.update(outbox).where(outbox.c.customer_id == customer_id).values(context={}))
+
 
 def _message(row: Any) -> OutboxMessage:
     m = row._mapping

@@ -85,6 +85,12 @@ class SqlCustomerRepository(CustomerRepository):
         values = {f: getattr(customer, f) for f in _CUSTOMER_FIELDS}
         await self._s.execute(sa.update(customers).where(customers.c.id == customer.id).values(**values))
 
+    async def count_referred(self, customer_id: int) -> int:
+        value = await self._s.scalar(
+            sa.select(sa.func.count()).select_from(customers).where(customers.c.referred_by_id == customer_id)
+        )
+        return int(value or 0)
+
 
 class SqlIdentityRepository(IdentityRepository):
     def __init__(self, session: AsyncSession) -> None:

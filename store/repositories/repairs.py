@@ -105,3 +105,11 @@ class SqlRepairRepository(RepairRepository):
             )
         )
         return int(value or 0)
+
+    async def forget_customer(self, customer_id: int) -> int:
+        result = await self._s.execute(
+            sa.update(repairs)
+            .where(repairs.c.customer_id == customer_id)
+            .values(phone="", customer_name=None, device_serial=None)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,65 @@
+"""The customer's screens, shared by every chat channel: build the view, render it for the channel."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from app.phones import mask_phone
+from domain.customers import Customer
+from domain.errors import CustomerNotFound
+from domain.ports import UnitOfWork
+from domain.services import views
+
+if TYPE_CHECKING:
+    from app.bootstrap import Container
+
+SCREENS = ("menu", "help", "balance", "repairs", "tier", "offers", "invite", "profile")
+InviteLink = Callable[[str], str]
+
+
+class Screens:
+    def __init__(self, container: Container) -> None:
+        self._c = container
+
+    async def render(
+        self, name: str, customer_id: int, channel: str, *, invite_link_for: InviteLink | None = None
+    ) -> str:
+        """The screen `name` for the customer, in their language, formatted for `channel`."""
+        if name not in SCREENS:
+            raise ValueError(f"unknown screen {name!r}")
+        async with self._c.uow() as uow:
+            customer = await uow.customers.get(customer_id)
+            if customer is None or customer.is_deleted:
+                raise CustomerNotFound(f"customer {customer_id} not found")
+            context = await self._context(name, uow, customer, invite_link_for)
+        return self._c.renderer.render(f"screen_{name}", customer.locale, channel, **context)
+
+    async def _context(
+        self, name: str, uow: UnitOfWork, customer: Customer, invite_link_for: InviteLink | None
+    ) -> dict[str, Any]:
+        rules, now = self._c.rules, self._c.clock.now()
+        builders: dict[str, Callable[[], Awaitable[Any]]] = {
+            "balance": lambda: views.get_balance_view(uow, customer),
+            "repairs": lambda: views.get_repairs_view(uow, customer),
+            "tier": lambda: views.get_tier_view(uow, rules, customer, now),
+            "offers": lambda: views.get_offers_view(uow, rules, customer, now),
+            "invite": lambda: views.get_invite_view(
+                uow, rules, customer, (invite_link_for or _no_link)(customer.referral_code or "")
+            ),
+        }
+        if name in builders:
+            return {"view": await builders[name]()}
+        if name == "profile":
+            masked = mask_phone(customer.phone) if customer.phone else ""
+            return {"view": views.get_profile_view(rules, customer, masked)}
+        assert customer.id is not None
+        return {
+            "name": customer.name,
+            "balance": await uow.ledger.balance_of(customer.id),
+            "tier_name": rules.tier(customer.tier).name(customer.locale),
+        }
+
+
+def _no_link(code: str) -> str:
+    return code
