@@ -94,7 +94,8 @@ class Renderer:
         root = TEMPLATES / locale
         return sorted({p.stem for p in root.rglob("*.j2") if not p.name.startswith("_")})
 
-    def render(self, name: str, locale: str, channel: str = "plain", **context: Any) -> str:
+    def render(self, name: str, locale: str, channel: str = "plain", /, **context: Any) -> str:
+        """Positional-only, so a context key may itself be called `name`, `locale` or `channel`."""
         if locale not in LOCALES:
             locale = LOCALES[0]
         env = self._envs.get(channel, self._envs["plain"])
