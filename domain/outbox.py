@@ -25,6 +25,8 @@ class OutboxMessage:
     dedupe_key: str
     created_at: datetime
     marketing: bool = False
+    # A sensitive context (a one-time code) is wiped as soon as the message is final.
+    sensitive: bool = False
     channel: str | None = None
     status: OutboxStatus = OutboxStatus.PENDING
     attempts: int = 0

@@ -10,6 +10,7 @@ from typing import Self
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage
+from domain.redemptions import Redemption
 from domain.repairs import Repair, RepairStatus
 
 
@@ -178,6 +179,20 @@ class JobRunRepository(abc.ABC):
     async def finish(self, job: str, run_key: str, at: datetime, detail: str) -> None: ...
 
 
+class RedemptionRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, redemption: Redemption) -> Redemption: ...
+
+    @abc.abstractmethod
+    async def get(self, redemption_id: int, *, lock: bool = False) -> Redemption | None: ...
+
+    @abc.abstractmethod
+    async def update(self, redemption: Redemption) -> None: ...
+
+    @abc.abstractmethod
+    async def confirmed_for_order(self, customer_id: int, order_id: str) -> list[Redemption]: ...
+
+
 class UnitOfWork(abc.ABC):
     """One transaction. Only the unit of work commits; leaving without commit rolls back."""
 
@@ -188,6 +203,7 @@ class UnitOfWork(abc.ABC):
     events: ProcessedEventRepository
     outbox: OutboxRepository
     jobs: JobRunRepository
+    redemptions: RedemptionRepository
 
     async def __aenter__(self) -> Self:
         return self

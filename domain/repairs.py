@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 
@@ -19,6 +20,21 @@ class RepairStatus(StrEnum):
 
 
 FINAL_STATUSES = frozenset({RepairStatus.COMPLETED, RepairStatus.CANCELLED})
+
+# The statuses a customer is told about, and the message that tells them.
+NOTIFIED_STATUSES = {
+    RepairStatus.RECEIVED: "repair_received",
+    RepairStatus.WAITING_APPROVAL: "repair_waiting_approval",
+    RepairStatus.READY: "repair_ready",
+}
+
+MINOR_PER_UNIT = 100
+
+
+class RepairEventType(StrEnum):
+    STATUS_CHANGED = "repair.status_changed"
+    COMPLETED = "repair.completed"
+    CANCELLED = "repair.cancelled"
 
 
 class DeviceCategory(StrEnum):
@@ -65,3 +81,40 @@ class Repair:
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class RecordRepairEvent:
+    """One signed event of the repair system, already validated at the edge.
+
+    `items` is None when the event did not carry them (the stored ones are kept).
+    """
+
+    event_id: str
+    type: RepairEventType
+    order_id: str
+    phone: str
+    status: RepairStatus
+    device_category: DeviceCategory
+    occurred_at: datetime
+    customer_name: str | None = None
+    device_brand: str | None = None
+    device_model: str | None = None
+    device_serial: str | None = None
+    amount_minor: int | None = None
+    items: tuple[RepairItem, ...] | None = None
+    eta: date | None = None
+
+
+def money_paid(
+    amount_minor: int, items: tuple[RepairItem, ...], points_money_minor: int, excluded_kinds: frozenset[str]
+) -> int:
+    """What the customer paid in money for what earns: the bill minus points and excluded item kinds."""
+    excluded = sum(item.price_minor for item in items if item.kind in excluded_kinds)
+    return max(0, amount_minor - points_money_minor - excluded)
+
+
+def points_for(paid_minor: int, earn_rate_percent: Decimal) -> int:
+    """floor(money paid x rate); money in whole currency units, 1 point per unit."""
+    earned = Decimal(paid_minor) * earn_rate_percent / (100 * MINOR_PER_UNIT)
+    return int(earned.to_integral_value(rounding=ROUND_FLOOR))

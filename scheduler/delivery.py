@@ -133,6 +133,8 @@ class Delivery:
             case Unreachable(reason=reason) | Failed(reason=reason) | RetryLater(reason=reason):
                 message.status, message.error = OutboxStatus.FAILED, reason
                 stats.failed += 1
+        if message.sensitive and message.status != OutboxStatus.PENDING:
+            message.context = {}
         async with self._uow() as uow:
             await uow.outbox.save_result(message)
             if isinstance(result, Unreachable) and identity is not None:

@@ -152,6 +152,7 @@ outbox = sa.Table(
     sa.Column("dedupe_key", sa.String(200), nullable=False, unique=True),
     sa.Column("channel", sa.String(16)),
     sa.Column("marketing", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("sensitive", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_attempt_at", UTCDateTime),

@@ -15,6 +15,7 @@ from store.repositories.bookkeeping import (
 )
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.ledger import SqlLedgerRepository
+from store.repositories.redemptions import SqlRedemptionRepository
 from store.repositories.repairs import SqlRepairRepository
 
 
@@ -34,6 +35,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.events = SqlProcessedEventRepository(s)
         self.outbox = SqlOutboxRepository(s)
         self.jobs = SqlJobRunRepository(s)
+        self.redemptions = SqlRedemptionRepository(s)
         return self
 
     async def __aexit__(

@@ -17,9 +17,11 @@ from domain.ports import (
     LedgerRepository,
     OutboxRepository,
     ProcessedEventRepository,
+    RedemptionRepository,
     RepairRepository,
     UnitOfWork,
 )
+from domain.redemptions import Redemption, RedemptionStatus
 from domain.repairs import Repair, RepairStatus
 
 
@@ -36,6 +38,7 @@ class Store:
         self.events: set[str] = set()
         self.outbox: dict[str, OutboxMessage] = {}
         self.jobs: dict[tuple[str, str], str | None] = {}
+        self.redemptions: dict[int, Redemption] = {}
         self.next_id = 1
 
     def new_id(self) -> int:
@@ -318,6 +321,33 @@ class FakeJobs(JobRunRepository):
         self.s.jobs[(job, run_key)] = detail
 
 
+class FakeRedemptions(RedemptionRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add(self, redemption: Redemption) -> Redemption:
+        redemption.id = self.s.new_id()
+        self.s.redemptions[redemption.id] = copy.copy(redemption)
+        return redemption
+
+    async def get(self, redemption_id: int, *, lock: bool = False) -> Redemption | None:
+        r = self.s.redemptions.get(redemption_id)
+        return copy.copy(r) if r else None
+
+    async def update(self, redemption: Redemption) -> None:
+        assert redemption.id is not None
+        self.s.redemptions[redemption.id] = copy.copy(redemption)
+
+    async def confirmed_for_order(self, customer_id: int, order_id: str) -> list[Redemption]:
+        return [
+            copy.copy(r)
+            for r in sorted(self.s.redemptions.values(), key=lambda r: r.id or 0)
+            if r.customer_id == customer_id
+            and r.order_id == order_id
+            and r.status == RedemptionStatus.CONFIRMED
+        ]
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Commits by keeping the store; rolls back by restoring the snapshot taken on entry."""
 
@@ -336,6 +366,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.events = FakeEvents(s)
         self.outbox = FakeOutbox(s)
         self.jobs = FakeJobs(s)
+        self.redemptions = FakeRedemptions(s)
         return self
 
     async def commit(self) -> None:

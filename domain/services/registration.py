@@ -12,6 +12,7 @@ from domain.ledger import EntryKind, LedgerResult
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules, Tier
 from domain.services.points import earn_points
+from domain.services.repairs import earn_for_linked_repairs
 from domain.services.tiers import apply_tier_upgrade
 
 
@@ -69,6 +70,8 @@ async def register_customer(
     await _attach_identity(uow, customer, registration, now)
     linked = await uow.repairs.link_phone(registration.phone, customer.id)
     upgrade = await apply_tier_upgrade(uow, rules, customer, now) if linked else None
+    if linked:  # past repairs count for the tier; points for them only if the rules say so
+        await earn_for_linked_repairs(uow, rules, customer, linked, now)
     welcome = None
     if rules.welcome.points > 0:
         welcome = await earn_points(

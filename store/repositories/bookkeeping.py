@@ -59,6 +59,7 @@ class SqlOutboxRepository(OutboxRepository):
             dedupe_key=message.dedupe_key,
             channel=message.channel,
             marketing=message.marketing,
+            sensitive=message.sensitive,
             status=message.status.value,
             attempts=message.attempts,
             next_attempt_at=message.next_attempt_at,
@@ -108,6 +109,7 @@ class SqlOutboxRepository(OutboxRepository):
                 next_attempt_at=message.next_attempt_at,
                 sent_at=message.sent_at,
                 error=message.error,
+                context=message.context,
                 channel=message.channel,
                 provider_message_id=message.provider_message_id,
             )
@@ -140,6 +142,7 @@ def _message(row: Any) -> OutboxMessage:
         dedupe_key=m["dedupe_key"],
         created_at=m["created_at"],
         marketing=m["marketing"],
+        sensitive=m["sensitive"],
         channel=m["channel"],
         status=OutboxStatus(m["status"]),
         attempts=m["attempts"],

@@ -123,3 +123,24 @@ async def test_a_leased_message_is_not_taken_by_a_second_worker(uow_factory, rul
         await uow.commit()
     async with uow_factory() as uow:
         assert not await uow.outbox.lease(mid, clock.now(), clock.now() + timedelta(minutes=5))
+
+
+async def test_a_sensitive_message_forgets_its_context_once_delivered(uow_factory, rules, clock):
+    cid = (await registered(uow_factory(), rules, clock.now())).customer.id
+    async with uow_factory() as uow:
+        message = await uow.outbox.add(
+            OutboxMessage(
+                cid,
+                "welcome",
+                {"bonus": 0, "bonus_expires_at": None, "balance": 123456, "tier_name": "X"},
+                "secret-1",
+                clock.now(),
+                sensitive=True,
+            )
+        )
+        await uow.commit()
+    sender = RecordingSender(Channel.TELEGRAM)
+    await Delivery(uow_factory, {Channel.TELEGRAM: sender}, Renderer(), clock).deliver_due()
+    assert "123" in sender.sent[0][1]
+    stored = await _get(uow_factory, message.id)
+    assert stored.status == OutboxStatus.SENT and stored.context == {} and stored.sensitive

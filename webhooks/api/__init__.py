@@ -1,7 +1,13 @@
-"""The marketer / desk API under /api/v1. PLACEHOLDER owned by issue 3 until its first routes land."""
+"""The marketer / desk API under /api/v1: every route needs `Authorization: Bearer <ADMIN_API_TOKEN>`."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-router = APIRouter(prefix="/api/v1")
+from webhooks.api import customers, redemptions
+from webhooks.auth import require_admin
+from webhooks.errors import error_responses
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_admin)], responses=error_responses(401))
+router.include_router(customers.router)
+router.include_router(redemptions.router)

@@ -1,7 +1,237 @@
-"""PLACEHOLDER owned by issue 3 (repairs): POST /webhooks/repairs."""
+"""POST /webhooks/repairs: signed events of the shop's repair system (Standard Webhooks)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import UTC, date
+from typing import Any, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, HTTPException, Request, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from app.bootstrap import Container
+from domain.repairs import (
+    DeviceCategory,
+    RecordRepairEvent,
+    RepairEventType,
+    RepairItem,
+    RepairStatus,
+)
+from domain.services.repairs import RepairOutcome, record_repair_event
+from webhooks.auth import SignatureError, verify_repair_signature
+from webhooks.deps import ContainerDep
+from webhooks.fields import Money, OrderId, Phone
+
+router = APIRouter(tags=["repair system"])
+
+MAX_BODY_BYTES = 256 * 1024
+_RETRIES = 3  # two first events of one new order may race to insert it; the loser retries
+
+
+class CustomerIn(BaseModel):
+    phone: Phone
+    name: str | None = Field(default=None, max_length=200)
+
+
+class DeviceIn(BaseModel):
+    category: DeviceCategory
+    brand: str | None = Field(default=None, max_length=100)
+    model: str | None = Field(default=None, max_length=100)
+    serial: str | None = Field(default=None, max_length=100)
+
+
+class ItemIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(min_length=1, max_length=32, examples=["repair", "accessory", "gift_card"])
+    price: Money
+
+
+EXAMPLE_EVENT: dict[str, Any] = {
+    "type": "repair.completed",
+    "order_id": "R-1042",
+    "customer": {"phone": "+7 916 123-45-67", "name": "Иван Петров"},
+    "device": {"category": "phone", "brand": "Apple", "model": "iPhone 13", "serial": "optional"},
+    "status": "completed",
+    "amount": "4500.00",
+    "items": [
+        {"name": "Замена дисплея", "kind": "repair", "price": "4000.00"},
+        {"name": "Защитное стекло", "kind": "accessory", "price": "500.00"},
+    ],
+    "eta": "2026-11-24",
+    "occurred_at": "2026-11-22T10:00:00+03:00",
+}
+
+
+class RepairEventIn(BaseModel):
+    """One repair-system event. Unknown fields are ignored, so the sender may add its own."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [EXAMPLE_EVENT]})
+
+    type: RepairEventType
+    order_id: OrderId
+    customer: CustomerIn
+    device: DeviceIn
+    status: RepairStatus | None = Field(
+        default=None, description="Required on repair.status_changed; implied by the other types."
+    )
+    amount: Money | None = Field(default=None, description="The order's total; required on completion.")
+    items: list[ItemIn] | None = Field(default=None, max_length=200)
+    eta: date | None = None
+    occurred_at: AwareDatetime
+
+    def cross_field_errors(self) -> list[dict[str, Any]]:
+        implied = {
+            RepairEventType.COMPLETED: RepairStatus.COMPLETED,
+            RepairEventType.CANCELLED: RepairStatus.CANCELLED,
+        }.get(self.type)
+        errors = []
+        if implied is None and self.status is None:
+            errors.append(_error("status", "required on repair.status_changed"))
+        if implied is not None and self.status not in (None, implied):
+            errors.append(_error("status", f"must be {implied.value} on {self.type.value}"))
+        if (implied or self.status) is RepairStatus.COMPLETED and self.amount is None:
+            errors.append(_error("amount", "required when the repair is completed"))
+        return errors
+
+    @property
+    def effective_status(self) -> RepairStatus:
+        if self.type is RepairEventType.COMPLETED:
+            return RepairStatus.COMPLETED
+        if self.type is RepairEventType.CANCELLED:
+            return RepairStatus.CANCELLED
+        assert self.status is not None
+        return self.status
+
+    def to_command(self, event_id: str) -> RecordRepairEvent:
+        return RecordRepairEvent(
+            event_id=event_id,
+            type=self.type,
+            order_id=self.order_id,
+            phone=self.customer.phone,
+            status=self.effective_status,
+            device_category=self.device.category,
+            occurred_at=self.occurred_at.astimezone(UTC),
+            customer_name=self.customer.name,
+            device_brand=self.device.brand,
+            device_model=self.device.model,
+            device_serial=self.device.serial,
+            amount_minor=self.amount,
+            items=None
+            if self.items is None
+            else tuple(RepairItem(i.name, i.kind, i.price) for i in self.items),
+            eta=self.eta,
+        )
+
+
+def _error(field: str, message: str) -> dict[str, Any]:
+    return {"loc": ["body", field], "msg": message, "type": "value_error"}
+
+
+class WebhookAck(BaseModel):
+    status: Literal["processed", "duplicate"] = Field(examples=["processed"])
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The body is parsed by hand (after the signature), so its schema is inlined for OpenAPI."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
+
+
+_SIGNATURE_HEADERS = [
+    {"name": name, "in": "header", "required": True, "schema": {"type": "string"}, "description": text}
+    for name, text in (
+        ("webhook-id", "The event's unique id: the idempotency key."),
+        ("webhook-timestamp", "Unix seconds; more than 5 minutes off is refused."),
+        ("webhook-signature", "`v1,<base64 HMAC-SHA256>`, several space-separated during secret rotation."),
+    )
+]
+
+
+@router.post(
+    "/webhooks/repairs",
+    response_model=WebhookAck,
+    responses={
+        401: {"description": "Missing, malformed or wrong signature, or a timestamp more than 5 minutes off"},
+        413: {"description": "Body larger than 256 KiB"},
+        422: {"description": "Invalid payload; the offending fields are named"},
+    },
+    openapi_extra={
+        "parameters": _SIGNATURE_HEADERS,
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": _inline_refs(RepairEventIn.model_json_schema()),
+                    "example": EXAMPLE_EVENT,
+                }
+            },
+        },
+    },
+)
+async def receive_repair_event(request: Request, container: ContainerDep) -> WebhookAck:
+    """Apply one signed repair-system event once; a repeated `webhook-id` is answered `duplicate`."""
+    secret = container.settings.repair_webhook_secret
+    if secret is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "repair events are refused: REPAIR_WEBHOOK_SECRET is not set"
+        )
+    body = await _read_body(request)
+    try:
+        event_id = verify_repair_signature(secret.get_secret_value(), container.clock, body, request.headers)
+    except SignatureError as exc:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc)) from None
+    event = _parse(body)
+    outcome = await _record(container, event.to_command(event_id))
+    return WebhookAck(status="duplicate" if outcome.duplicate else "processed")
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HTTPException(413, "body larger than 256 KiB")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise HTTPException(413, "body larger than 256 KiB")
+    return bytes(body)
+
+
+def _parse(body: bytes) -> RepairEventIn:
+    try:
+        event = RepairEventIn.model_validate_json(body)
+    except ValidationError as exc:
+        errors = [
+            {"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors(include_url=False)
+        ]
+        raise HTTPException(422, errors) from None
+    errors = event.cross_field_errors()
+    if errors:
+        raise HTTPException(422, errors)
+    return event
+
+
+async def _record(container: Container, command: RecordRepairEvent) -> RepairOutcome:
+    for attempt in range(1, _RETRIES + 1):
+        try:
+            async with container.uow() as uow:
+                outcome = await record_repair_event(uow, container.rules, command, container.clock.now())
+                await uow.commit()
+                return outcome
+        except IntegrityError:
+            if attempt == _RETRIES:
+                raise
+    raise AssertionError("unreachable")

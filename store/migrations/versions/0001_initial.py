@@ -140,6 +140,7 @@ def upgrade() -> None:
         sa.Column("dedupe_key", sa.String(length=200), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=True),
         sa.Column("marketing", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("sensitive", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
         sa.Column("next_attempt_at", store.types.UTCDateTime(timezone=True), nullable=True),

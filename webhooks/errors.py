@@ -1,0 +1,83 @@
+"""Domain errors -> HTTP errors, in one place: routes of the API use `DomainErrorRoute`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from domain.errors import DomainError, InsufficientPoints, InvalidAmount, NotFound
+from domain.redemptions import BillShareExceeded, WrongCode
+
+# First match wins; anything else the domain refuses is a conflict with the current state.
+STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404),
+    (InvalidAmount, 422),
+    (WrongCode, 422),
+)
+DEFAULT_STATUS = 409
+
+
+def status_of(exc: DomainError) -> int:
+    for kind, status in STATUS_BY_ERROR:
+        if isinstance(exc, kind):
+            return status
+    return DEFAULT_STATUS
+
+
+def error_body(exc: DomainError) -> dict[str, Any]:
+    detail: dict[str, Any] = {"code": exc.code, "message": str(exc)}
+    if isinstance(exc, InsufficientPoints):
+        detail.update(requested=exc.requested, available=exc.available)
+    elif isinstance(exc, BillShareExceeded):
+        detail.update(requested=exc.requested, allowed=exc.allowed)
+    elif isinstance(exc, WrongCode):
+        detail.update(attempts_left=exc.attempts_left)
+    return {"detail": detail}
+
+
+def domain_error_response(exc: DomainError) -> JSONResponse:
+    return JSONResponse(error_body(exc), status_code=status_of(exc))
+
+
+class DomainErrorRoute(APIRoute):
+    """A route whose domain errors become JSON errors with a stable `code`."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DomainError as exc:
+                return domain_error_response(exc)
+
+        return handle
+
+
+_EXAMPLES: dict[int, tuple[str, Any]] = {
+    401: ("Missing or wrong bearer token, or ADMIN_API_TOKEN unset on the server", "invalid bearer token"),
+    404: ("Not found", {"code": "customer_not_found", "message": "customer 7 not found"}),
+    409: (
+        "Refused by the program rules or the current state",
+        {"code": "insufficient_points", "message": "requested 500 points, 120 available"},
+    ),
+    422: (
+        "Invalid input; the offending fields are named",
+        [{"loc": ["body", "amount"], "msg": "a non-negative decimal string", "type": "value_error"}],
+    ),
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI descriptions of the error replies a route may give."""
+    return {
+        s: {
+            "description": _EXAMPLES[s][0],
+            "content": {"application/json": {"example": {"detail": _EXAMPLES[s][1]}}},
+        }
+        for s in statuses
+    }
