@@ -27,12 +27,20 @@ LOCALES = ("ru", "en")
 CHANNELS = ("telegram", "whatsapp", "plain")
 TEMPLATES = Path(__file__).parent / "templates"
 WORDS = Path(__file__).parent / "words"
+LABELS = Path(__file__).parent / "labels"
 
 
 @cache
 def _words(locale: str) -> dict[str, dict[str, str]]:
     with (WORDS / f"{locale}.toml").open("rb") as fh:
         return tomllib.load(fh)
+
+
+@cache
+def labels(locale: str) -> dict[str, str]:
+    """Short button labels and command descriptions of a locale (`labels/<locale>.toml`)."""
+    with (LABELS / f"{locale}.toml").open("rb") as fh:
+        return {key: str(value) for key, value in tomllib.load(fh).items()}
 
 
 def plural_word(locale: str, noun: str, count: int) -> str:
@@ -105,6 +113,10 @@ class Renderer:
         except TemplateNotFound:
             template = env.get_template(f"{locale}/{name}.j2")
         return template.render(**helpers, **context).strip()
+
+    def label(self, key: str, locale: str) -> str:
+        """A short button label or command description; an unknown key is a KeyError (a bug)."""
+        return labels(locale if locale in LOCALES else LOCALES[0])[key]
 
     def _helpers(self, locale: str) -> dict[str, Any]:
         def n(value: int | float | Decimal) -> str:

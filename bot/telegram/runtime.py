@@ -1,13 +1,120 @@
-"""PLACEHOLDER owned by issue 4 (Telegram): builds the bot, its dispatcher and sender from the settings."""
+"""The Telegram channel: bot, dispatcher and sender built from the settings; webhook or long polling."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from typing import TYPE_CHECKING
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+
+from bot.telegram.commands import set_commands
+from bot.telegram.dispatcher import build_dispatcher
+from bot.telegram.sender import TelegramSender
+from bot.telegram.storage import ABANDONED_DIALOGUE, DatabaseStorage, build_storage
+from domain.delivery import MessageSender
 
 if TYPE_CHECKING:
     from app.bootstrap import Container
-    from app.runtime import ChannelRuntime
+
+log = logging.getLogger("loyalty")
+
+MAX_POLLING_BACKOFF = 60.0
+
+# Every text the bot sends is rendered by messages/ as Telegram HTML.
+BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
 
 
-def build_telegram(container: Container) -> ChannelRuntime | None:
-    return None
+class TelegramRuntime:
+    """A ChannelRuntime. `webhook` says whether updates arrive at POST /telegram/webhook."""
+
+    def __init__(self, container: Container, bot: Bot, dispatcher: Dispatcher) -> None:
+        self.container = container
+        self.bot = bot
+        self.dispatcher = dispatcher
+        self.sender: MessageSender = TelegramSender(bot)
+        settings = container.settings
+        self.webhook_url = str(settings.telegram_webhook_url) if settings.telegram_webhook_url else None
+        secret = settings.telegram_webhook_secret
+        self.webhook_secret = secret.get_secret_value() if secret else None
+        self._polling: asyncio.Task[None] | None = None
+
+    @property
+    def webhook(self) -> bool:
+        return self.webhook_url is not None
+
+    async def start(self) -> None:
+        """Announce the commands, then set the webhook or start polling in the background."""
+        storage = self.dispatcher.storage
+        if isinstance(storage, DatabaseStorage):
+            forgotten = await storage.purge(self.container.clock.now() - ABANDONED_DIALOGUE)
+            if forgotten:
+                log.info("telegram: forgot %s abandoned dialogues", forgotten)
+        try:
+            await set_commands(self.bot, self.container.renderer, self.container.settings.default_locale)
+            if self.webhook_url:
+                await self.bot.set_webhook(
+                    self.webhook_url,
+                    secret_token=self.webhook_secret,
+                    allowed_updates=self.dispatcher.resolve_used_update_types(),
+                )
+                log.info("telegram: webhook mode, updates at %s", self.webhook_url)
+                return
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        except TelegramAPIError as exc:
+            # The rest of the product keeps working; polling (below) retries by itself.
+            log.error("telegram: could not configure the bot: %s", exc)
+            if self.webhook_url:
+                return
+        log.info("telegram: long polling")
+        self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
+
+    async def _poll(self) -> None:
+        """aiogram retries failed getUpdates itself, but not a failure to start (getMe): we do."""
+        delay = 1.0
+        while True:
+            try:
+                await self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False)
+                return  # stopped on request
+            except TelegramAPIError as exc:
+                log.error("telegram: polling could not start (%s); trying again in %.0fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_POLLING_BACKOFF)
+
+    async def stop(self) -> None:
+        if self._polling is not None:
+            with contextlib.suppress(RuntimeError):  # polling had not got going yet
+                await self.dispatcher.stop_polling()
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
+        await self.dispatcher.storage.close()
+        await self.bot.session.close()
+
+
+def build_bot(container: Container) -> Bot:
+    """No connection is made here: aiohttp opens its session on the first request."""
+    settings = container.settings
+    assert settings.telegram_bot_token is not None
+    api_url = settings.telegram_api_url
+    session = AiohttpSession(api=TelegramAPIServer.from_base(str(api_url))) if api_url else AiohttpSession()
+    return Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        session=session,
+        default=BOT_DEFAULTS,
+    )
+
+
+def build_telegram(container: Container) -> TelegramRuntime | None:
+    settings = container.settings
+    if settings.telegram_bot_token is None:
+        return None  # app/cli.py says so in its start-up line
+    storage, isolation = build_storage(container.engine, settings.redis_url)
+    return TelegramRuntime(container, build_bot(container), build_dispatcher(container, storage, isolation))

@@ -1,7 +1,48 @@
-"""PLACEHOLDER owned by issue 4 (Telegram): POST /telegram/webhook."""
+"""POST /telegram/webhook: Telegram's updates, checked by the secret it echoes, each processed once."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import logging
+import secrets
+from typing import Annotated, Any
 
-router = APIRouter()
+from aiogram.types import Update
+from fastapi import APIRouter, Body, Header, HTTPException, status
+from pydantic import BaseModel, ValidationError
+
+from bot.telegram.runtime import TelegramRuntime
+from domain.customers import Channel
+from webhooks.deps import ContainerDep
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["telegram"])
+
+
+class WebhookAck(BaseModel):
+    ok: bool = True
+    duplicate: bool = False
+
+
+@router.post("/telegram/webhook", response_model=WebhookAck)
+async def telegram_webhook(
+    container: ContainerDep,
+    payload: Annotated[dict[str, Any], Body()],
+    secret: Annotated[str | None, Header(alias="X-Telegram-Bot-Api-Secret-Token")] = None,
+) -> WebhookAck:
+    """Receive one Telegram update (webhook mode only)."""
+    runtime = container.channels.get(Channel.TELEGRAM)
+    if not isinstance(runtime, TelegramRuntime) or not runtime.webhook or runtime.webhook_secret is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "the Telegram bot is not in webhook mode")
+    if secret is None or not secrets.compare_digest(secret.encode(), runtime.webhook_secret.encode()):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "bad or missing secret token")
+    try:
+        update = Update.model_validate(payload, context={"bot": runtime.bot})
+    except ValidationError as exc:
+        raise HTTPException(422, "not a Telegram update") from exc
+    async with container.uow() as uow:
+        fresh = await uow.events.claim(f"telegram:{update.update_id}", "telegram", container.clock.now())
+        await uow.commit()
+    if not fresh:
+        return WebhookAck(duplicate=True)
+    await runtime.dispatcher.feed_update(runtime.bot, update)
+    return WebhookAck()

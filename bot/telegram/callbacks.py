@@ -1,0 +1,31 @@
+"""Callback data of the inline buttons (aiogram CallbackData: typed, prefixed, under 64 bytes)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+SCREENS = ("menu", "help", "balance", "repairs", "tier", "offers", "invite", "profile")
+
+
+class ScreenCb(CallbackData, prefix="s"):
+    name: str
+
+
+class ConsentCb(CallbackData, prefix="c"):
+    agree: bool
+
+
+class RegistrationCb(CallbackData, prefix="r"):
+    action: str  # "skip_birthday", "marketing_yes", "marketing_no"
+
+
+class LanguageCb(CallbackData, prefix="l"):
+    locale: str
+
+
+class ProfileCb(CallbackData, prefix="p"):
+    action: str  # "language", "birthday", "marketing_on", "marketing_off", "export", "delete"
+
+
+class DeleteCb(CallbackData, prefix="d"):
+    confirm: bool

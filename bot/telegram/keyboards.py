@@ -1,0 +1,111 @@
+"""Keyboards: every label comes from messages/labels through Texts."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.telegram.callbacks import (
+    ConsentCb,
+    DeleteCb,
+    LanguageCb,
+    ProfileCb,
+    RegistrationCb,
+    ScreenCb,
+)
+from bot.telegram.texts import Texts
+from messages import LOCALES
+
+MENU_SCREENS = ("balance", "repairs", "tier", "offers", "invite", "profile", "help")
+
+
+def main_menu(texts: Texts) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for screen in MENU_SCREENS:
+        kb.button(text=texts.label(screen), callback_data=ScreenCb(name=screen))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def back_to_menu(texts: Texts) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.label("menu"), callback_data=ScreenCb(name="menu"))
+    return kb.as_markup()
+
+
+def consent(texts: Texts) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.label("agree"), callback_data=ConsentCb(agree=True))
+    kb.button(text=texts.label("decline"), callback_data=ConsentCb(agree=False))
+    return kb.as_markup()
+
+
+def share_phone(texts: Texts) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=texts.label("share_phone"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def remove() -> ReplyKeyboardRemove:
+    return ReplyKeyboardRemove()
+
+
+def skip_birthday(texts: Texts) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.label("skip"), callback_data=RegistrationCb(action="skip_birthday"))
+    return kb.as_markup()
+
+
+def marketing(texts: Texts) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.label("yes"), callback_data=RegistrationCb(action="marketing_yes"))
+    kb.button(text=texts.label("no"), callback_data=RegistrationCb(action="marketing_no"))
+    return kb.as_markup()
+
+
+def languages(texts: Texts) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for locale in LOCALES:
+        kb.button(text=texts.label(f"lang_{locale}"), callback_data=LanguageCb(locale=locale))
+    return kb.as_markup()
+
+
+def profile(texts: Texts, marketing_opt_in: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.label("edit_language"), callback_data=ProfileCb(action="language"))
+    kb.button(text=texts.label("edit_birthday"), callback_data=ProfileCb(action="birthday"))
+    toggle = "marketing_off" if marketing_opt_in else "marketing_on"
+    kb.button(text=texts.label(toggle), callback_data=ProfileCb(action=toggle))
+    kb.button(text=texts.label("export"), callback_data=ProfileCb(action="export"))
+    kb.button(text=texts.label("delete"), callback_data=ProfileCb(action="delete"))
+    kb.button(text=texts.label("menu"), callback_data=ScreenCb(name="menu"))
+    kb.adjust(2, 1, 2, 1)
+    return kb.as_markup()
+
+
+def invite(texts: Texts, link: str) -> InlineKeyboardMarkup:
+    share = "https://t.me/share/url?" + urlencode({"url": link, "text": texts.label("share_text")})
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=texts.label("share"), url=share)],
+            [InlineKeyboardButton(text=texts.label("menu"), callback_data=ScreenCb(name="menu").pack())],
+        ]
+    )
+
+
+def confirm_delete(texts: Texts) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.label("delete_confirm"), callback_data=DeleteCb(confirm=True))
+    kb.button(text=texts.label("cancel"), callback_data=DeleteCb(confirm=False))
+    kb.adjust(1)
+    return kb.as_markup()

@@ -1,0 +1,138 @@
+"""Sign-up: consent, own phone, birthday, marketing consent. Only for people not yet registered."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from app.phones import InvalidPhone, mask_phone, normalize_phone
+from bot.telegram import keyboards as kb
+from bot.telegram import signup
+from bot.telegram.callbacks import ConsentCb, RegistrationCb
+from bot.telegram.commands import MEMBER_COMMANDS
+from bot.telegram.filters import Registered
+from bot.telegram.parsing import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, referral_code
+from bot.telegram.states import Signup
+from bot.telegram.texts import Texts
+
+if TYPE_CHECKING:
+    from app.bootstrap import Container
+
+
+async def start(
+    message: Message, command: CommandObject, bot: Bot, state: FSMContext, texts: Texts, container: Container
+) -> None:
+    await signup.ask_consent(bot, message.chat.id, state, texts, container, referral_code(command.args))
+
+
+async def member_command(
+    message: Message, bot: Bot, state: FSMContext, texts: Texts, container: Container
+) -> None:
+    await message.answer(texts("tg_registration_needed"))
+    await signup.resume(bot, message.chat.id, state, texts, container)
+
+
+async def consent_given(query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts) -> None:
+    await query.answer()
+    await signup.ask_phone(bot, query.from_user.id, state, texts, "tg_ask_phone")
+
+
+async def consent_declined(query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts) -> None:
+    await state.clear()
+    await query.answer()
+    await bot.send_message(query.from_user.id, texts("tg_consent_declined"), reply_markup=kb.remove())
+
+
+async def contact_shared(message: Message, bot: Bot, state: FSMContext, texts: Texts) -> None:
+    contact, sender = message.contact, message.from_user
+    assert contact is not None and sender is not None
+    if contact.user_id != sender.id:
+        return await signup.ask_phone(bot, message.chat.id, state, texts, "tg_phone_not_own")
+    try:
+        phone = normalize_phone(contact.phone_number)
+    except InvalidPhone:
+        return await signup.ask_phone(bot, message.chat.id, state, texts, "tg_phone_invalid")
+    name = " ".join(part for part in (contact.first_name, contact.last_name) if part) or sender.full_name
+    await state.update_data(phone=phone, name=name[:200])
+    await message.answer(texts("tg_phone_saved", phone=mask_phone(phone)), reply_markup=kb.remove())
+    await signup.ask_birthday(bot, message.chat.id, state, texts)
+
+
+async def phone_not_shared(message: Message, bot: Bot, state: FSMContext, texts: Texts) -> None:
+    await signup.ask_phone(bot, message.chat.id, state, texts, "tg_phone_typed")
+
+
+async def birthday_skipped(query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts) -> None:
+    await query.answer()
+    await signup.ask_marketing(bot, query.from_user.id, state, texts)
+
+
+async def birthday_given(
+    message: Message, bot: Bot, state: FSMContext, texts: Texts, container: Container
+) -> None:
+    try:
+        born = parse_birthday(message.text or "", container.clock.now().date())
+    except BadBirthday as bad:
+        text = texts("tg_birthday_invalid", reason=bad.reason, example=BIRTHDAY_EXAMPLE)
+        await message.answer(text, reply_markup=kb.skip_birthday(texts))
+        return
+    await state.update_data(birthday=born.isoformat())
+    await signup.ask_marketing(bot, message.chat.id, state, texts)
+
+
+async def marketing_chosen(
+    query: CallbackQuery,
+    callback_data: RegistrationCb,
+    bot: Bot,
+    state: FSMContext,
+    texts: Texts,
+    container: Container,
+) -> None:
+    await query.answer()
+    opt_in = callback_data.action == "marketing_yes"
+    await signup.finish(bot, query.from_user, state, texts, container, opt_in)
+
+
+async def buttons_expected(
+    message: Message, bot: Bot, state: FSMContext, texts: Texts, container: Container
+) -> None:
+    await message.answer(texts("tg_use_buttons"))
+    await signup.resume(bot, message.chat.id, state, texts, container)
+
+
+async def member_button(
+    query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts, container: Container
+) -> None:
+    """A menu button of someone not (or no longer) registered: lead them to registration."""
+    await query.answer()
+    await bot.send_message(query.from_user.id, texts("tg_registration_needed"))
+    await signup.resume(bot, query.from_user.id, state, texts, container)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(Registered(False))
+    router.callback_query.filter(Registered(False))
+    router.message.register(start, CommandStart())
+    router.message.register(member_command, Command(*MEMBER_COMMANDS, ignore_case=True))
+    router.callback_query.register(consent_given, ConsentCb.filter(F.agree))
+    router.callback_query.register(consent_declined, ConsentCb.filter(~F.agree))
+    router.message.register(contact_shared, Signup.phone, F.contact)
+    router.message.register(phone_not_shared, Signup.phone)
+    router.callback_query.register(
+        birthday_skipped, Signup.birthday, RegistrationCb.filter(F.action == "skip_birthday")
+    )
+    router.message.register(birthday_given, Signup.birthday)
+    router.callback_query.register(
+        marketing_chosen,
+        Signup.marketing,
+        RegistrationCb.filter(F.action.in_({"marketing_yes", "marketing_no"})),
+    )
+    router.message.register(buttons_expected, Signup.consent)
+    router.message.register(buttons_expected, Signup.marketing)
+    router.callback_query.register(member_button)
+    return router

@@ -1,0 +1,125 @@
+"""Profile settings: language, birthday, marketing consent (effective at once)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Chat, Message
+
+from bot.telegram import keyboards as kb
+from bot.telegram.callbacks import LanguageCb, ProfileCb
+from bot.telegram.filters import Registered
+from bot.telegram.parsing import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday
+from bot.telegram.profile import set_birthday
+from bot.telegram.states import ProfileEdit
+from bot.telegram.texts import Texts
+from domain.customers import Customer
+from domain.services.registration import set_locale, set_marketing_consent
+from messages import LOCALES
+
+if TYPE_CHECKING:
+    from app.bootstrap import Container
+
+
+async def _set_marketing(
+    bot: Bot, chat_id: int, customer: Customer, opt_in: bool, texts: Texts, container: Container
+) -> None:
+    assert customer.id is not None
+    async with container.uow() as uow:
+        await set_marketing_consent(uow, customer.id, opt_in, container.clock.now())
+        await uow.commit()
+    await bot.send_message(
+        chat_id, texts("tg_marketing_changed", opt_in=opt_in), reply_markup=kb.main_menu(texts)
+    )
+
+
+async def choose_language(event: Message | CallbackQuery, event_chat: Chat, bot: Bot, texts: Texts) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer()
+    await bot.send_message(event_chat.id, texts("tg_language_prompt"), reply_markup=kb.languages(texts))
+
+
+async def language_chosen(
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    bot: Bot,
+    customer: Customer,
+    texts: Texts,
+    container: Container,
+) -> None:
+    assert customer.id is not None
+    async with container.uow() as uow:
+        await set_locale(uow, customer.id, callback_data.locale)
+        await uow.commit()
+    await query.answer()
+    texts = Texts(texts.renderer, callback_data.locale)
+    await bot.send_message(query.from_user.id, texts("tg_language_set"), reply_markup=kb.main_menu(texts))
+
+
+async def marketing_command(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    customer: Customer,
+    texts: Texts,
+    container: Container,
+) -> None:
+    opt_in = command.command.lower() == "subscribe"
+    await _set_marketing(bot, message.chat.id, customer, opt_in, texts, container)
+
+
+async def marketing_button(
+    query: CallbackQuery,
+    callback_data: ProfileCb,
+    bot: Bot,
+    customer: Customer,
+    texts: Texts,
+    container: Container,
+) -> None:
+    await query.answer()
+    opt_in = callback_data.action == "marketing_on"
+    await _set_marketing(bot, query.from_user.id, customer, opt_in, texts, container)
+
+
+async def edit_birthday(query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts) -> None:
+    await query.answer()
+    await state.set_state(ProfileEdit.birthday)
+    text = texts("tg_ask_birthday", editing=True, example=BIRTHDAY_EXAMPLE)
+    await bot.send_message(query.from_user.id, text, reply_markup=kb.back_to_menu(texts))
+
+
+async def birthday_edited(
+    message: Message, state: FSMContext, customer: Customer, texts: Texts, container: Container
+) -> None:
+    assert customer.id is not None
+    now = container.clock.now()
+    try:
+        born = parse_birthday(message.text or "", now.date())
+    except BadBirthday as bad:
+        text = texts("tg_birthday_invalid", reason=bad.reason, example=BIRTHDAY_EXAMPLE)
+        await message.answer(text, reply_markup=kb.back_to_menu(texts))
+        return
+    async with container.uow() as uow:
+        await set_birthday(uow, customer.id, born, now)
+        await uow.commit()
+    await state.clear()
+    await message.answer(texts("tg_birthday_saved", birthday=born), reply_markup=kb.main_menu(texts))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(Registered())
+    router.callback_query.filter(Registered())
+    router.message.register(choose_language, Command("language", ignore_case=True))
+    router.callback_query.register(choose_language, ProfileCb.filter(F.action == "language"))
+    router.callback_query.register(language_chosen, LanguageCb.filter(F.locale.in_(LOCALES)))
+    router.message.register(marketing_command, Command("subscribe", "unsubscribe", ignore_case=True))
+    router.callback_query.register(
+        marketing_button, ProfileCb.filter(F.action.in_({"marketing_on", "marketing_off"}))
+    )
+    router.callback_query.register(edit_birthday, ProfileCb.filter(F.action == "birthday"))
+    router.message.register(birthday_edited, ProfileEdit.birthday)
+    return router

@@ -1,0 +1,80 @@
+"""The outbox's Telegram sender: one rendered message to one chat, results instead of exceptions."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import LinkPreviewOptions
+from aiolimiter import AsyncLimiter
+
+from domain.customers import Channel, ChannelIdentity
+from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Unreachable
+from domain.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# Telegram's broadcast limits: about 30 messages a second overall, one a second per chat.
+GLOBAL_RATE = 30.0
+PER_CHAT_RATE = 1.0
+KEPT_CHAT_LIMITERS = 10_000
+
+
+class TelegramSender(MessageSender):
+    channel = Channel.TELEGRAM
+
+    def __init__(
+        self, bot: Bot, *, global_rate: float = GLOBAL_RATE, per_chat_rate: float = PER_CHAT_RATE
+    ) -> None:
+        self._bot = bot
+        self._global = AsyncLimiter(global_rate, 1)
+        self._per_chat_rate = per_chat_rate
+        self._chats: OrderedDict[str, AsyncLimiter] = OrderedDict()
+        self._paused_until = 0.0  # time.monotonic() before which Telegram asked us to keep quiet
+
+    async def send(self, identity: ChannelIdentity, message: OutboxMessage, text: str) -> SendResult:
+        wait = self._paused_until - time.monotonic()
+        if wait > 0:
+            return RetryLater(wait, "paused after Telegram's flood control")
+        try:
+            chat_id = int(identity.external_id)
+        except ValueError:
+            return Failed(f"not a Telegram chat id: {identity.external_id!r}")
+        async with self._chat_limiter(identity.external_id), self._global:
+            return await self._send(chat_id, text)
+
+    async def _send(self, chat_id: int, text: str) -> SendResult:
+        try:
+            sent = await self._bot.send_message(
+                chat_id, text, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        except TelegramRetryAfter as exc:
+            self._paused_until = max(self._paused_until, time.monotonic() + exc.retry_after)
+            return RetryLater(float(exc.retry_after), f"429: retry after {exc.retry_after}s")
+        except TelegramForbiddenError as exc:
+            return Unreachable(f"403: {exc.message}")
+        except TelegramBadRequest as exc:
+            return Failed(f"400: {exc.message}")
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            return Failed(f"{type(exc).__name__}: {exc.message}", retryable=True)
+        except TelegramAPIError as exc:
+            log.warning("Telegram refused a message to chat %s: %s", chat_id, exc)
+            return Failed(f"{type(exc).__name__}: {exc.message}", retryable=True)
+        return Delivered(f"{chat_id}:{sent.message_id}")
+
+    def _chat_limiter(self, chat: str) -> AsyncLimiter:
+        limiter = self._chats.pop(chat, None) or AsyncLimiter(1, 1 / self._per_chat_rate)
+        self._chats[chat] = limiter
+        while len(self._chats) > KEPT_CHAT_LIMITERS:
+            self._chats.popitem(last=False)
+        return limiter

@@ -1,0 +1,16 @@
+"""Dialogue states (kept in the FSM storage, so they survive a restart)."""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Signup(StatesGroup):
+    consent = State()
+    phone = State()
+    birthday = State()
+    marketing = State()
+
+
+class ProfileEdit(StatesGroup):
+    birthday = State()

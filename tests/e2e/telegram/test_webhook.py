@@ -1,0 +1,156 @@
+"""The bot in webhook mode inside the running app, talking to a fake Bot API over real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.telegram.callbacks import ConsentCb, RegistrationCb
+from bot.telegram.runtime import build_telegram
+from domain.customers import Channel
+from tests.e2e.conftest import running
+from tests.e2e.telegram.conftest import SECRET, WEBHOOK_URL
+from tests.telegram_support import TOKEN, USER_ID
+
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@pytest.fixture
+async def webhook_app(make_container, bot_api):
+    container = await make_container(
+        telegram_bot_token=TOKEN,
+        telegram_api_url=bot_api.url,
+        telegram_webhook_url=WEBHOOK_URL,
+        telegram_webhook_secret=SECRET,
+        channel_builders={Channel.TELEGRAM: build_telegram},
+    )
+    async with running(container, background=True) as client:
+        yield client, container
+
+
+def _message(update_id: int, **content):
+    user = {"id": USER_ID, "is_bot": False, "first_name": "Ivan", "language_code": "en"}
+    message = {
+        "message_id": update_id,
+        "date": 1_790_000_000,
+        "chat": {"id": USER_ID, "type": "private"},
+        "from": user,
+        **content,
+    }
+    return {"update_id": update_id, "message": message}
+
+
+def _press(update_id: int, data: str):
+    user = {"id": USER_ID, "is_bot": False, "first_name": "Ivan", "language_code": "en"}
+    message = {
+        "message_id": 1,
+        "date": 1_790_000_000,
+        "chat": {"id": USER_ID, "type": "private"},
+        "text": ".",
+    }
+    query = {"id": f"q{update_id}", "from": user, "chat_instance": "c", "data": data, "message": message}
+    return {"update_id": update_id, "callback_query": query}
+
+
+async def test_start_sets_the_webhook_with_its_secret_and_the_commands_in_both_languages(
+    webhook_app, bot_api
+):
+    (webhook,) = bot_api.called("setWebhook")
+    assert webhook["url"] == WEBHOOK_URL and webhook["secret_token"] == SECRET
+    assert {"message", "callback_query"} <= set(webhook["allowed_updates"])
+    commands = bot_api.called("setMyCommands")
+    by_language = {
+        c.get("language_code"): {x["command"]: x["description"] for x in c["commands"]} for c in commands
+    }
+    assert by_language["ru"]["balance"] == "Баланс и история баллов"
+    assert by_language["en"]["balance"] == "Balance and points history"
+    assert by_language[None] == by_language["ru"]  # DEFAULT_LOCALE for everybody else
+    assert set(by_language["en"]) == set(by_language["ru"]) >= {"start", "delete_me", "export", "help"}
+
+
+async def test_an_update_with_the_right_secret_is_answered(webhook_app, bot_api):
+    client, _ = webhook_app
+    response = await client.post(
+        "/telegram/webhook", json=_message(1, text="/start"), headers={HEADER: SECRET}
+    )
+    assert response.status_code == 200 and response.json() == {"ok": True, "duplicate": False}
+    (sent,) = bot_api.called("sendMessage")
+    assert int(sent["chat_id"]) == USER_ID and "privacy policy" in sent["text"]
+    assert sent["parse_mode"] == "HTML"
+
+
+@pytest.mark.parametrize("headers", [{}, {HEADER: "wrong"}, {HEADER: SECRET + "x"}, {HEADER: ""}])
+async def test_a_wrong_or_missing_secret_is_401_and_nothing_happens(webhook_app, bot_api, headers):
+    client, container = webhook_app
+    response = await client.post("/telegram/webhook", json=_message(2, text="/start"), headers=headers)
+    assert response.status_code == 401
+    assert bot_api.called("sendMessage") == []
+    async with container.uow() as uow:  # not even claimed: the real update may still come
+        assert await uow.events.claim("telegram:2", "telegram", container.clock.now())
+
+
+async def test_a_repeated_update_id_is_processed_once(webhook_app, bot_api):
+    client, _ = webhook_app
+    first = await client.post("/telegram/webhook", json=_message(3, text="/start"), headers={HEADER: SECRET})
+    again = await client.post("/telegram/webhook", json=_message(3, text="/start"), headers={HEADER: SECRET})
+    assert first.json()["duplicate"] is False and again.json() == {"ok": True, "duplicate": True}
+    assert len(bot_api.called("sendMessage")) == 1
+
+
+async def test_a_body_that_is_not_an_update_is_refused(webhook_app, bot_api):
+    client, _ = webhook_app
+    response = await client.post("/telegram/webhook", json={"hello": "world"}, headers={HEADER: SECRET})
+    assert response.status_code == 422 and bot_api.called("sendMessage") == []
+
+
+async def test_a_whole_registration_through_the_webhook(webhook_app, bot_api):
+    client, container = webhook_app
+    contact = {"phone_number": "+44 7911 123456", "first_name": "Ivan", "user_id": USER_ID}
+    steps = [
+        _message(10, text="/start"),
+        _press(11, ConsentCb(agree=True).pack()),
+        _message(12, contact=contact),
+        _message(13, text="29.02.2001"),
+        _message(14, text="29.02.2000"),
+        _press(15, RegistrationCb(action="marketing_yes").pack()),
+    ]
+    for step in steps:
+        response = await client.post("/telegram/webhook", json=step, headers={HEADER: SECRET})
+        assert response.status_code == 200
+    texts = [c["text"] for c in bot_api.called("sendMessage")]
+    assert "There is no such date" in texts[-3]
+    assert "Welcome to the loyalty program" in texts[-1] and "200 points" in texts[-1]
+    async with container.uow() as uow:
+        customer = await uow.customers.by_phone("+447911123456")
+    assert customer.locale == "en" and customer.birthday.isoformat() == "2000-02-29"
+
+
+async def test_building_the_bot_connects_nowhere_and_no_token_means_no_bot(make_container, bot_api):
+    container = await make_container(
+        telegram_bot_token=TOKEN,
+        telegram_api_url=bot_api.url,
+        telegram_webhook_url=WEBHOOK_URL,
+        telegram_webhook_secret=SECRET,
+        channel_builders={Channel.TELEGRAM: build_telegram},
+    )
+    assert Channel.TELEGRAM in container.channels and bot_api.calls == []
+    await container.channels[Channel.TELEGRAM].stop()
+    assert build_telegram(await make_container()) is None
+
+
+async def test_the_webhook_is_404_when_the_bot_is_off_or_polling(make_container, bot_api):
+    off = await make_container()
+    async with running(off) as client:
+        response = await client.post(
+            "/telegram/webhook", json=_message(1, text="/start"), headers={HEADER: SECRET}
+        )
+        assert response.status_code == 404
+    polling = await make_container(
+        telegram_bot_token=TOKEN,
+        telegram_api_url=bot_api.url,
+        channel_builders={Channel.TELEGRAM: build_telegram},
+    )
+    async with running(polling) as client:
+        response = await client.post(
+            "/telegram/webhook", json=_message(1, text="/start"), headers={HEADER: SECRET}
+        )
+        assert response.status_code == 404
