@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDERS = {"changeme", "change-me", "secret", "placeholder", "xxx", "todo"}
@@ -14,6 +23,13 @@ PLACEHOLDERS = {"changeme", "change-me", "secret", "placeholder", "xxx", "todo"}
 
 class ConfigurationError(Exception):
     """A bad configuration value; the message names the variable."""
+
+
+class TwilioContentTemplate(BaseModel):
+    """An approved WhatsApp template: its Content SID and the outbox context keys for {{1}}, {{2}}, ..."""
+
+    sid: str = Field(pattern=r"^HX[0-9a-fA-F]{32}$")
+    variables: list[str] = Field(default_factory=list)
 
 
 class Settings(BaseSettings):
@@ -40,6 +56,7 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = Field(default=None, pattern=r"^whatsapp:\+[1-9]\d{6,14}$")
     twilio_api_base_url: AnyHttpUrl | None = None
+    twilio_content_templates: dict[str, TwilioContentTemplate] = Field(default_factory=dict)
 
     repair_webhook_secret: SecretStr | None = None
     admin_api_token: SecretStr | None = None
@@ -66,6 +83,21 @@ class Settings(BaseSettings):
     def _whsec(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("whsec_"):
             raise ValueError("a Standard Webhooks secret starts with whsec_")
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"\d+:[\w-]+", value.get_secret_value()):
+            raise ValueError("a bot token looks like 123456:ABC-DEF... (from @BotFather)")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's own rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("use 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
 
     @field_validator("program_rules")

@@ -1,13 +1,96 @@
-"""PLACEHOLDER owned by issue 5 (WhatsApp): builds the Twilio client and sender from the settings."""
+"""The WhatsApp channel's parts, built from the settings; nothing connects until the first send."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from twilio.request_validator import RequestValidator
+
+from bot.whatsapp.client import BaseUrlHttpClient, make_client
+from bot.whatsapp.conversation import Conversation
+from bot.whatsapp.sender import WhatsAppSender
+from domain.delivery import Delivered, MessageSender, RetryLater
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from app.bootstrap import Container
     from app.runtime import ChannelRuntime
 
+log = logging.getLogger("loyalty")
+
+WEBHOOK_PATH = "/whatsapp/webhook"
+STATUS_PATH = "/whatsapp/status"
+REPLY_ATTEMPTS = 3
+MAX_REPLY_WAIT = 5.0  # seconds; the customer is waiting for this answer
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+class WhatsAppRuntime:
+    """ChannelRuntime of WhatsApp, plus what the webhook routes need (validation, conversation)."""
+
+    def __init__(self, container: Container) -> None:
+        settings = container.settings
+        assert settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_whatsapp_from
+        token = settings.twilio_auth_token.get_secret_value()
+        self.account_sid = settings.twilio_account_sid
+        self.public_base_url = str(settings.public_base_url).rstrip("/")
+        self.validator = RequestValidator(token)
+        base = str(settings.twilio_api_base_url) if settings.twilio_api_base_url else None
+        self.http = BaseUrlHttpClient(base)
+        self.whatsapp = WhatsAppSender(
+            make_client(self.account_sid, token, self.http),
+            settings.twilio_whatsapp_from,
+            clock=container.clock,
+            templates=settings.twilio_content_templates,
+            status_callback=self._status_callback(),
+        )
+        self.sender: MessageSender = self.whatsapp
+        # The auth token keys the dialogue HMAC: rotating it only restarts half-done registrations.
+        self.conversation = Conversation(
+            container, key_secret=token, sender_number=settings.twilio_whatsapp_from
+        )
+        self.uow = container.uow
+        self.clock = container.clock
+
+    def _status_callback(self) -> str | None:
+        """Twilio cannot call a local address back; there the callbacks are simply not asked for."""
+        host = urlsplit(self.public_base_url).hostname or ""
+        return None if host in _LOCAL_HOSTS else self.public_base_url + STATUS_PATH
+
+    def is_signed(self, path: str, query: str, form: Mapping[str, str], signature: str | None) -> bool:
+        """X-Twilio-Signature over PUBLIC_BASE_URL + path + query: the URL Twilio saw, behind any proxy."""
+        if not signature:
+            return False
+        url = self.public_base_url + path + (f"?{query}" if query else "")
+        return bool(self.validator.validate(url, form, signature))
+
+    async def reply(self, wa_id: str, text: str) -> None:
+        """Answer right after the webhook returns; a short 429 wait is worth it, a long one is not."""
+        for _ in range(REPLY_ATTEMPTS):
+            result = await self.whatsapp.send_text(wa_id, text)
+            if not (isinstance(result, RetryLater) and result.after_seconds <= MAX_REPLY_WAIT):
+                break
+            await asyncio.sleep(result.after_seconds)
+        if not isinstance(result, Delivered):
+            log.warning("WhatsApp reply not delivered: %s", result)
+
+    async def start(self) -> None:
+        log.info(
+            "WhatsApp is on: sender %s, inbound at %s%s",
+            self.whatsapp.from_number,
+            self.public_base_url,
+            WEBHOOK_PATH,
+        )
+
+    async def stop(self) -> None:
+        await self.http.close()
+
 
 def build_whatsapp(container: Container) -> ChannelRuntime | None:
-    return None
+    if not container.settings.whatsapp_enabled:
+        return None
+    return WhatsAppRuntime(container)

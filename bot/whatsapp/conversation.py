@@ -1,0 +1,84 @@
+"""One inbound WhatsApp message in, the reply text out: strangers register, members use the menu."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from bot.screens import Screens
+from bot.whatsapp.member import MAX_TEXT, Member
+from bot.whatsapp.registration import Registrar
+from bot.whatsapp.state import Inbound, Outcome, Say, dialogue_key
+from domain.customers import Channel
+from domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from app.bootstrap import Container
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "whatsapp"
+
+
+class Conversation:
+    def __init__(self, container: Container, *, key_secret: str, sender_number: str) -> None:
+        self._c = container
+        self._secret = key_secret
+        self._sender_digits = "".join(ch for ch in sender_number if ch.isdigit())
+        self._screens = Screens(container)
+        self._registrar = Registrar(container.settings, container.rules)
+        self._member = Member()
+
+    async def handle(self, msg: Inbound) -> str | None:
+        """The reply to send, or None (a duplicate delivery of a message already answered)."""
+        now = self._c.clock.now()
+        key = dialogue_key(self._secret, msg.wa_id)
+        async with self._c.uow() as uow:
+            # Twilio retries a webhook it thinks failed; the MessageSid makes the retry harmless.
+            if msg.message_sid and not await uow.events.claim(f"wa:{msg.message_sid}", CHANNEL, now):
+                return None
+            identity = await uow.identities.get(Channel.WHATSAPP, msg.wa_id)
+            customer = await uow.customers.get(identity.customer_id) if identity else None
+            try:
+                if identity is not None and customer is not None and not customer.is_deleted:
+                    identity.last_inbound_at = now  # opens the 24-hour window for outbox messages
+                    identity.unreachable_at = None
+                    await uow.identities.update(identity)
+                    outcome = await self._member.handle(uow, key, msg, customer, now)
+                else:
+                    if len(msg.body) > MAX_TEXT:  # not worth parsing before there is an account
+                        msg = dataclasses.replace(msg, body="")
+                    outcome = await self._registrar.handle(uow, key, msg, now)
+            except DomainError as exc:
+                log.warning("WhatsApp message refused by the domain: %s", exc.code)
+                locale = customer.locale if customer else self._c.settings.default_locale
+                return self._c.renderer.render("wa_error", locale, CHANNEL)
+            await uow.commit()
+        return await self.render(outcome)
+
+    async def render(self, outcome: Outcome) -> str:
+        """All replies of one message in one text (the sender splits it under the size limit)."""
+        texts = []
+        for reply in outcome.replies:
+            if isinstance(reply, Say):
+                texts.append(
+                    self._c.renderer.render(reply.template, outcome.locale, CHANNEL, **reply.context)
+                )
+                continue
+            assert outcome.customer_id is not None
+            texts.append(
+                await self._screens.render(
+                    reply.screen,
+                    outcome.customer_id,
+                    CHANNEL,
+                    invite_link_for=lambda code: self.invite_link(code, outcome.locale),
+                )
+            )
+        return "\n\n".join(t for t in texts if t)
+
+    def invite_link(self, code: str, locale: str) -> str:
+        """wa.me link to the shop's sender with a pre-filled text that carries the inviter's code."""
+        text = self._c.renderer.render("wa_invite_text", locale, "plain", code=code)
+        return f"https://wa.me/{self._sender_digits}?text={quote(text, safe='')}"

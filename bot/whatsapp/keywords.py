@@ -1,0 +1,196 @@
+"""What a customer's words mean: commands, yes/no, dates, the language of a first message.
+
+These are the words customers type (input), in both languages; every text we answer with
+lives in messages/templates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    MENU = "menu"
+    HELP = "help"
+    BALANCE = "balance"
+    REPAIRS = "repairs"
+    TIER = "tier"
+    OFFERS = "offers"
+    INVITE = "invite"
+    PROFILE = "profile"
+    LANGUAGE = "language"
+    STOP = "stop"
+    START = "start"
+    DELETE = "delete"
+
+
+SCREEN_COMMANDS = frozenset(
+    {
+        Command.MENU,
+        Command.HELP,
+        Command.BALANCE,
+        Command.REPAIRS,
+        Command.TIER,
+        Command.OFFERS,
+        Command.INVITE,
+        Command.PROFILE,
+    }
+)
+
+# The numbered menu (templates/<locale>/whatsapp/screen_menu.j2 shows the same numbers).
+NUMBERS = {
+    "0": Command.MENU,
+    "1": Command.BALANCE,
+    "2": Command.REPAIRS,
+    "3": Command.TIER,
+    "4": Command.OFFERS,
+    "5": Command.INVITE,
+    "6": Command.PROFILE,
+    "7": Command.LANGUAGE,
+    "8": Command.HELP,
+}
+
+_WORDS: dict[Command, tuple[str, ...]] = {
+    Command.MENU: (
+        "menu",
+        "main menu",
+        "меню",
+        "главное меню",
+        "hi",
+        "hello",
+        "hey",
+        "привет",
+        "здравствуйте",
+    ),
+    Command.HELP: ("help", "info", "помощь", "справка", "помогите"),
+    Command.BALANCE: ("balance", "points", "my points", "баланс", "баллы", "мои баллы"),
+    Command.REPAIRS: (
+        "repairs",
+        "repair",
+        "my repairs",
+        "status",
+        "ремонт",
+        "ремонты",
+        "мои ремонты",
+        "статус",
+    ),
+    Command.TIER: ("tier", "level", "уровень"),
+    Command.OFFERS: ("offers", "offer", "deals", "акции", "акция", "предложения"),
+    Command.INVITE: ("invite", "invite a friend", "referral", "пригласить", "пригласить друга"),
+    Command.PROFILE: ("profile", "my profile", "профиль", "мой профиль"),
+    Command.LANGUAGE: ("language", "lang", "язык", "english", "русский", "russian", "английский"),
+    Command.STOP: (
+        "stop",
+        "stop all",
+        "stopall",
+        "unsubscribe",
+        "opt out",
+        "optout",
+        "cancel",
+        "стоп",
+        "отписаться",
+        "отписка",
+        "отпишите",
+        "отписаться от рассылки",
+    ),
+    Command.START: ("start", "subscribe", "unstop", "opt in", "старт", "подписаться", "подписка"),
+    Command.DELETE: ("delete", "delete me", "delete account", "удалить", "удалить аккаунт", "удалите меня"),
+}
+_BY_WORD = {word: command for command, words in _WORDS.items() for word in words}
+
+YES = frozenset({"yes", "y", "yeah", "yep", "ok", "okay", "agree", "i agree", "да", "д", "ок", "согласен",
+                 "согласна", "согласен а", "я согласен", "я согласна", "конечно"})  # fmt: skip
+NO = frozenset({"no", "n", "nope", "decline", "i decline", "нет", "н", "не согласен", "не согласна",
+                "не надо", "отказываюсь"})  # fmt: skip
+SKIP = frozenset({"skip", "пропустить", "пропуск", "не хочу", "later", "позже"})
+
+# Words that are plainly English or Russian when a stranger writes first.
+_ENGLISH_HINT = {"english", "en", "eng"}
+_RUSSIAN_HINT = {"russian", "ru", "рус", "русский"}
+
+_REFERRAL = re.compile(r"(?<![A-Za-z0-9])ref_([A-Za-z0-9_-]{6,64})")
+_DATE = re.compile(r"^(\d{1,2})[.\-/ ](\d{1,2})[.\-/ ](\d{4})$")
+
+
+def normalise(text: str) -> str:
+    """Lowercase, ё -> е, punctuation and emoji dropped, spaces collapsed: 'Баланс!!' -> 'баланс'."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
+    kept = "".join(ch if ch.isalnum() else " " for ch in text)
+    return " ".join(kept.split())
+
+
+def command_of(text: str) -> Command | None:
+    words = normalise(text)
+    if words in NUMBERS:
+        return NUMBERS[words]
+    if text.strip() == "?":
+        return Command.HELP
+    return _BY_WORD.get(words)
+
+
+def is_yes(text: str) -> bool:
+    return normalise(text) in YES
+
+
+def is_no(text: str) -> bool:
+    return normalise(text) in NO
+
+
+def is_skip(text: str) -> bool:
+    return normalise(text) in SKIP
+
+
+def wanted_locale(text: str, current: str) -> str:
+    """`language` toggles ru/en; `english`, `язык en`, `русский` choose one."""
+    words = set(normalise(text).split())
+    if words & _ENGLISH_HINT or "английский" in words:
+        return "en"
+    if words & _RUSSIAN_HINT:
+        return "ru"
+    return "en" if current == "ru" else "ru"
+
+
+def detect_locale(text: str, default: str) -> str:
+    """A stranger's first words: Cyrillic -> ru, Latin letters only -> en, else the shop's default."""
+    letters = [ch for ch in unicodedata.normalize("NFKC", text) if ch.isalpha()]
+    if not letters:
+        return default
+    if any("а" <= ch.lower() <= "я" or ch.lower() == "ё" for ch in letters):
+        return "ru"
+    if all(ch.isascii() for ch in letters):
+        return "en"
+    return default
+
+
+def referral_code_in(text: str) -> str | None:
+    """The code of an invite link's pre-filled text (`ref_<code>`), case kept."""
+    found = _REFERRAL.search(text or "")
+    return found.group(1) if found else None
+
+
+class BadDate(ValueError):
+    """`reason` is one of: format, impossible, future, too_old."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_birthday(text: str, today: date) -> date:
+    """DD.MM.YYYY (also with '-', '/' or spaces); impossible, future and implausible dates refused."""
+    found = _DATE.match(text.strip())
+    if not found:
+        raise BadDate("format")
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        raise BadDate("impossible") from None
+    if value > today:
+        raise BadDate("future")
+    if today.year - value.year > 120:
+        raise BadDate("too_old")
+    return value

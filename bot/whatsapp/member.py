@@ -1,0 +1,66 @@
+"""A member's conversation: the numbered menu and keywords, opt-out, language, account deletion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.whatsapp.keywords import (
+    SCREEN_COMMANDS,
+    Command,
+    command_of,
+    is_yes,
+    referral_code_in,
+    wanted_locale,
+)
+from bot.whatsapp.state import Inbound, Outcome, Say, Show, dialogues
+from domain.customers import Customer
+from domain.ports import UnitOfWork
+from domain.services.privacy import delete_customer
+from domain.services.registration import set_locale, set_marketing_consent
+from store.repositories.whatsapp import Dialogue
+
+CONFIRM_DELETE = "confirm_delete"
+CONFIRM_TTL = timedelta(minutes=10)
+MAX_TEXT = 1000  # longer than any command; a customer's essay gets a polite answer, not a parse
+
+
+@dataclass
+class Member:
+    async def handle(
+        self, uow: UnitOfWork, key: str, msg: Inbound, customer: Customer, now: datetime
+    ) -> Outcome:
+        assert customer.id is not None
+        locale, cid = customer.locale, customer.id
+        repo = dialogues(uow)
+        pending = await repo.get(key)
+        if pending is not None:
+            await repo.delete(key)
+            if pending.step == CONFIRM_DELETE:
+                if is_yes(msg.body) and now - pending.updated_at <= CONFIRM_TTL:
+                    await delete_customer(uow, cid, now)
+                    return Outcome([Say("wa_deleted")], locale)
+                # anything but a timely yes keeps the account; "cancel" must not also opt out
+                return Outcome([Say("wa_delete_cancelled"), Show("menu")], locale, cid)
+        if not msg.body.strip():
+            template = "wa_media_only" if msg.num_media else "wa_not_understood"
+            return Outcome([Say(template)], locale, cid)
+        if len(msg.body) > MAX_TEXT:
+            return Outcome([Say("wa_too_long")], locale, cid)
+        command = command_of(msg.body)
+        if command in SCREEN_COMMANDS:
+            assert command is not None
+            return Outcome([Show(command.value)], locale, cid)
+        if command in (Command.STOP, Command.START):
+            opt_in = command is Command.START
+            await set_marketing_consent(uow, cid, opt_in, now)
+            return Outcome([Say("wa_subscribed" if opt_in else "wa_unsubscribed")], locale, cid)
+        if command is Command.LANGUAGE:
+            changed = await set_locale(uow, cid, wanted_locale(msg.body, locale))
+            return Outcome([Say("wa_language_set"), Show("menu")], changed.locale, cid)
+        if command is Command.DELETE:
+            await repo.save(Dialogue(key, CONFIRM_DELETE, locale, now))
+            return Outcome([Say("wa_delete_confirm")], locale, cid)
+        if referral_code_in(msg.body):
+            return Outcome([Say("wa_already_member"), Show("menu")], locale, cid)
+        return Outcome([Say("wa_not_understood")], locale, cid)

@@ -1,0 +1,186 @@
+"""A stranger's conversation: consent, birthday, marketing consent, then the account.
+
+Nothing personal is kept before consent: the state row is keyed by an HMAC of the WaId and holds
+only the step, the language and an inviter's code; declining deletes it. The phone number is the
+sender's WaId, so it is never asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from app.phones import InvalidPhone, normalize_phone
+from app.settings import Settings
+from bot.whatsapp.keywords import (
+    BadDate,
+    Command,
+    command_of,
+    detect_locale,
+    is_no,
+    is_skip,
+    is_yes,
+    parse_birthday,
+    referral_code_in,
+    wanted_locale,
+)
+from bot.whatsapp.state import Inbound, Outcome, Say, Show, dialogues
+from domain.customers import Channel, Registration
+from domain.ports import UnitOfWork
+from domain.rules import ProgramRules
+from domain.services.registration import RegistrationResult, register_customer
+from store.repositories.whatsapp import Dialogue
+
+STATE_TTL = timedelta(days=1)  # a registration left half-way starts over after a day
+BIRTHDAY_EXAMPLE = "25.04.1990"
+CONSENT, BIRTHDAY, MARKETING = "consent", "birthday", "marketing"
+
+
+@dataclass
+class Registrar:
+    settings: Settings
+    rules: ProgramRules
+
+    async def handle(self, uow: UnitOfWork, key: str, msg: Inbound, now: datetime) -> Outcome:
+        repo = dialogues(uow)
+        state = await repo.get(key)
+        if state is not None and (now - state.updated_at > STATE_TTL or state.step not in _STEPS):
+            await repo.delete(key)
+            state = None
+        command = command_of(msg.body)
+        locale = state.locale if state else detect_locale(msg.body, self.settings.default_locale)
+        if command is Command.STOP:
+            if state is not None:
+                await repo.delete(key)
+            return Outcome([Say("wa_stop_unregistered")], locale)
+        if state is None:
+            await repo.delete_older_than(now - STATE_TTL)  # each new conversation sweeps abandoned ones
+            code = referral_code_in(msg.body)
+            state = Dialogue(key, CONSENT, locale, now, {"referral": code} if code else {})
+            await repo.save(state)
+            return Outcome([self._consent(state)], locale)
+        if command is Command.LANGUAGE:
+            state.locale = wanted_locale(msg.body, state.locale)
+            return await self._next(uow, state, now, Say("wa_language_set"), self._ask(state))
+        return await _STEPS[state.step](self, uow, state, msg, now)
+
+    async def _consent_step(self, uow: UnitOfWork, state: Dialogue, msg: Inbound, now: datetime) -> Outcome:
+        if is_no(msg.body):
+            await dialogues(uow).delete(state.key)
+            return Outcome([Say("wa_declined")], state.locale)
+        if not is_yes(msg.body):
+            return Outcome([self._consent(state, again=True)], state.locale)
+        try:
+            phone = normalize_phone("+" + msg.wa_id)
+        except InvalidPhone:
+            await dialogues(uow).delete(state.key)
+            return Outcome([Say("wa_phone_invalid")], state.locale)
+        state.data["policy_version"] = self.settings.privacy_policy_version
+        existing = await uow.customers.by_phone(phone)
+        if existing is not None and not existing.is_deleted:
+            # one person, one account: this number is a member already (e.g. through Telegram)
+            result = await self._register(uow, state, msg, phone, existing.marketing_opt_in, None, now)
+            return self._joined(result)
+        state.step = BIRTHDAY
+        return await self._next(uow, state, now, Say("wa_ask_birthday", {"example": BIRTHDAY_EXAMPLE}))
+
+    async def _birthday_step(self, uow: UnitOfWork, state: Dialogue, msg: Inbound, now: datetime) -> Outcome:
+        birthday: date | None = None
+        if not (is_skip(msg.body) or is_no(msg.body)):
+            try:
+                birthday = parse_birthday(msg.body, now.astimezone(ZoneInfo(self.settings.timezone)).date())
+            except BadDate as bad:
+                context = {"reason": bad.reason, "example": BIRTHDAY_EXAMPLE}
+                return Outcome([Say("wa_birthday_invalid", context)], state.locale)
+        state.data["birthday"] = birthday.isoformat() if birthday else None
+        state.step = MARKETING
+        return await self._next(uow, state, now, Say("wa_ask_marketing", {"again": False}))
+
+    async def _marketing_step(self, uow: UnitOfWork, state: Dialogue, msg: Inbound, now: datetime) -> Outcome:
+        if not (is_yes(msg.body) or is_no(msg.body)):
+            return Outcome([Say("wa_ask_marketing", {"again": True})], state.locale)
+        try:
+            phone = normalize_phone("+" + msg.wa_id)
+        except InvalidPhone:
+            await dialogues(uow).delete(state.key)
+            return Outcome([Say("wa_phone_invalid")], state.locale)
+        raw_birthday = state.data.get("birthday")
+        birthday = date.fromisoformat(raw_birthday) if raw_birthday else None
+        result = await self._register(uow, state, msg, phone, is_yes(msg.body), birthday, now)
+        if result.joined_existing:
+            return self._joined(result)
+        customer = result.customer
+        context = {
+            "name": customer.name,
+            "bonus": result.welcome.entry.points if result.welcome else 0,
+            "bonus_expires_at": result.welcome.entry.expires_at if result.welcome else None,
+            "balance": result.welcome.balance if result.welcome else 0,
+            "tier_name": self.rules.tier(customer.tier).name(customer.locale),
+        }
+        return Outcome([Say("wa_welcome", context), Show("menu")], customer.locale, customer.id)
+
+    async def _register(
+        self,
+        uow: UnitOfWork,
+        state: Dialogue,
+        msg: Inbound,
+        phone: str,
+        marketing: bool,
+        birthday: date | None,
+        now: datetime,
+    ) -> RegistrationResult:
+        name = (msg.profile_name or "").strip()[:200] or None
+        registration = Registration(
+            phone=phone,
+            name=name,
+            locale=state.locale,
+            policy_version=str(state.data["policy_version"]),
+            marketing_opt_in=marketing,
+            birthday=birthday,
+            channel=Channel.WHATSAPP,
+            external_id=msg.wa_id,
+            referral_code=state.data.get("referral"),
+        )
+        result = await register_customer(uow, self.rules, registration, now)
+        await dialogues(uow).delete(state.key)
+        return result
+
+    def _joined(self, result: RegistrationResult) -> Outcome:
+        customer = result.customer
+        context = {
+            "balance": customer.points_balance,
+            "tier_name": self.rules.tier(customer.tier).name(customer.locale),
+        }
+        return Outcome([Say("wa_joined", context), Show("menu")], customer.locale, customer.id)
+
+    async def _next(self, uow: UnitOfWork, state: Dialogue, now: datetime, *replies: Say) -> Outcome:
+        state.updated_at = now
+        await dialogues(uow).save(state)
+        return Outcome(list(replies), state.locale)
+
+    def _consent(self, state: Dialogue, *, again: bool = False) -> Say:
+        return Say(
+            "wa_consent",
+            {
+                "policy_url": str(self.settings.privacy_policy_url),
+                "policy_version": self.settings.privacy_policy_version,
+                "bonus": self.rules.welcome.points,
+                "referred": bool(state.data.get("referral")),
+                "again": again,
+            },
+        )
+
+    def _ask(self, state: Dialogue) -> Say:
+        if state.step == BIRTHDAY:
+            return Say("wa_ask_birthday", {"example": BIRTHDAY_EXAMPLE})
+        if state.step == MARKETING:
+            return Say("wa_ask_marketing", {"again": False})
+        return self._consent(state)
+
+
+_STEPS = {
+    CONSENT: Registrar._consent_step,
+    BIRTHDAY: Registrar._birthday_step,
+    MARKETING: Registrar._marketing_step,
+}

@@ -1,0 +1,98 @@
+"""The WhatsApp conversations in progress and the delivery statuses Twilio reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.tables_whatsapp import whatsapp_dialogues, whatsapp_message_statuses
+
+# Twilio's message lifecycle; a callback for an earlier stage never replaces a later one.
+STATUS_RANK = {
+    "accepted": 0,
+    "scheduled": 0,
+    "queued": 1,
+    "sending": 2,
+    "sent": 3,
+    "delivered": 4,
+    "read": 5,
+    "undelivered": 6,
+    "failed": 6,
+    "canceled": 6,
+}
+
+
+@dataclass
+class Dialogue:
+    key: str
+    step: str
+    locale: str
+    updated_at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _upsert(session: AsyncSession, table: sa.Table) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+class SqlDialogueRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, key: str) -> Dialogue | None:
+        row = (
+            await self._s.execute(sa.select(whatsapp_dialogues).where(whatsapp_dialogues.c.key == key))
+        ).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return Dialogue(m["key"], m["step"], m["locale"], m["updated_at"], dict(m["data"]))
+
+    async def save(self, dialogue: Dialogue) -> None:
+        values = {
+            "step": dialogue.step,
+            "locale": dialogue.locale,
+            "data": dialogue.data,
+            "updated_at": dialogue.updated_at,
+        }
+        stmt = _upsert(self._s, whatsapp_dialogues).values(key=dialogue.key, **values)
+        await self._s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=values))
+
+    async def delete(self, key: str) -> None:
+        await self._s.execute(sa.delete(whatsapp_dialogues).where(whatsapp_dialogues.c.key == key))
+
+    async def delete_older_than(self, moment: datetime) -> None:
+        """Forget conversations abandoned half-way (a birthday typed before the last step, say)."""
+        await self._s.execute(sa.delete(whatsapp_dialogues).where(whatsapp_dialogues.c.updated_at < moment))
+
+
+class SqlMessageStatusRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, message_sid: str) -> tuple[str, int | None] | None:
+        row = (
+            await self._s.execute(
+                sa.select(whatsapp_message_statuses.c.status, whatsapp_message_statuses.c.error_code).where(
+                    whatsapp_message_statuses.c.message_sid == message_sid
+                )
+            )
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    async def record(self, message_sid: str, status: str, error_code: int | None, at: datetime) -> bool:
+        """Keep the latest stage; False when the callback is older than what is stored."""
+        known = await self.get(message_sid)
+        if known is not None and STATUS_RANK.get(known[0], 0) > STATUS_RANK.get(status, 0):
+            return False
+        values = {"status": status, "error_code": error_code, "updated_at": at}
+        stmt = _upsert(self._s, whatsapp_message_statuses).values(message_sid=message_sid, **values)
+        await self._s.execute(stmt.on_conflict_do_update(index_elements=["message_sid"], set_=values))
+        return True
