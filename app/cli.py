@@ -87,15 +87,13 @@ def serve(
         try:
             await _prepare_database(container)
         except ConfigurationError as exc:
+            await container.aclose()
             err.print(f"[red]{exc}[/red]", highlight=False)
             raise typer.Exit(2) from None
         announce_channels(settings)
-        app = create_app(container)
+        app = create_app(container, dispose_on_shutdown=True)
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on"))
-        try:
-            await server.serve()
-        finally:
-            await container.aclose()
+        await server.serve()
 
     asyncio.run(run())
 

@@ -20,8 +20,14 @@ from webhooks.routes import health, metrics, repairs
 log = logging.getLogger("loyalty")
 
 
-def create_app(container: Container, *, background: bool = True) -> FastAPI:
-    """`background=False` leaves the channels and the delivery loop stopped (tests drive them)."""
+def create_app(
+    container: Container, *, background: bool = True, dispose_on_shutdown: bool = False
+) -> FastAPI:
+    """`background=False` leaves the channels and the delivery loop stopped (tests drive them).
+
+    `dispose_on_shutdown` closes the database pool inside the server's own shutdown: uvicorn
+    re-raises SIGINT/SIGTERM after it, which would cancel a close attempted later.
+    """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -43,6 +49,8 @@ def create_app(container: Container, *, background: bool = True) -> FastAPI:
             if background:
                 for runtime in container.channels.values():
                     await runtime.stop()
+            if dispose_on_shutdown:
+                await container.aclose()
 
     app = FastAPI(
         title="Repair-shop loyalty program",
