@@ -9,13 +9,12 @@ from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import User
 
+from bot.birthdays import BIRTHDAY_EXAMPLE
 from bot.telegram import keyboards as kb
-from bot.telegram.parsing import BIRTHDAY_EXAMPLE
-from bot.telegram.profile import set_birthday
 from bot.telegram.states import Signup
 from bot.telegram.texts import Texts
 from domain.customers import Channel, Registration
-from domain.services.registration import register_customer, set_marketing_consent
+from domain.services.registration import register_customer, set_birthday, set_marketing_consent
 
 if TYPE_CHECKING:
     from app.bootstrap import Container

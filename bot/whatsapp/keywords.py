@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 from enum import StrEnum
 
 
@@ -112,7 +111,6 @@ _ENGLISH_HINT = {"english", "en", "eng"}
 _RUSSIAN_HINT = {"russian", "ru", "рус", "русский"}
 
 _REFERRAL = re.compile(r"(?<![A-Za-z0-9])ref_([A-Za-z0-9_-]{6,64})")
-_DATE = re.compile(r"^(\d{1,2})[.\-/ ](\d{1,2})[.\-/ ](\d{4})$")
 
 
 def normalise(text: str) -> str:
@@ -169,28 +167,3 @@ def referral_code_in(text: str) -> str | None:
     """The code of an invite link's pre-filled text (`ref_<code>`), case kept."""
     found = _REFERRAL.search(text or "")
     return found.group(1) if found else None
-
-
-class BadDate(ValueError):
-    """`reason` is one of: format, impossible, future, too_old."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def parse_birthday(text: str, today: date) -> date:
-    """DD.MM.YYYY (also with '-', '/' or spaces); impossible, future and implausible dates refused."""
-    found = _DATE.match(text.strip())
-    if not found:
-        raise BadDate("format")
-    day, month, year = (int(part) for part in found.groups())
-    try:
-        value = date(year, month, day)
-    except ValueError:
-        raise BadDate("impossible") from None
-    if value > today:
-        raise BadDate("future")
-    if today.year - value.year > 120:
-        raise BadDate("too_old")
-    return value

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from app.phones import InvalidPhone, normalize_phone
 from app.settings import Settings
+from bot.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
 from bot.whatsapp.keywords import (
-    BadDate,
     Command,
     command_of,
     detect_locale,
     is_no,
     is_skip,
     is_yes,
-    parse_birthday,
     referral_code_in,
     wanted_locale,
 )
@@ -33,7 +31,6 @@ from domain.services.registration import RegistrationResult, register_customer
 from store.repositories.whatsapp import Dialogue
 
 STATE_TTL = timedelta(days=1)  # a registration left half-way starts over after a day
-BIRTHDAY_EXAMPLE = "25.04.1990"
 CONSENT, BIRTHDAY, MARKETING = "consent", "birthday", "marketing"
 
 
@@ -89,8 +86,8 @@ class Registrar:
         birthday: date | None = None
         if not (is_skip(msg.body) or is_no(msg.body)):
             try:
-                birthday = parse_birthday(msg.body, now.astimezone(ZoneInfo(self.settings.timezone)).date())
-            except BadDate as bad:
+                birthday = parse_birthday(msg.body, shop_today(now, self.settings.timezone))
+            except BadBirthday as bad:
                 context = {"reason": bad.reason, "example": BIRTHDAY_EXAMPLE}
                 return Outcome([Say("wa_birthday_invalid", context)], state.locale)
         state.data["birthday"] = birthday.isoformat() if birthday else None

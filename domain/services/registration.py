@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from domain.customers import ChannelIdentity, Customer, Registration
 from domain.errors import ConsentRequired, CustomerNotFound
@@ -112,11 +112,16 @@ async def _attach_identity(
     )
 
 
-async def set_marketing_consent(uow: UnitOfWork, customer_id: int, opt_in: bool, now: datetime) -> Customer:
-    """Opt in or out of marketing; effective at once."""
+async def _live_customer(uow: UnitOfWork, customer_id: int) -> Customer:
     customer = await uow.customers.get(customer_id)
     if customer is None or customer.is_deleted:
         raise CustomerNotFound(f"customer {customer_id} not found")
+    return customer
+
+
+async def set_marketing_consent(uow: UnitOfWork, customer_id: int, opt_in: bool, now: datetime) -> Customer:
+    """Opt in or out of marketing; effective at once."""
+    customer = await _live_customer(uow, customer_id)
     if customer.marketing_opt_in != opt_in:
         customer.marketing_opt_in = opt_in
         customer.marketing_consent_at = now
@@ -125,9 +130,17 @@ async def set_marketing_consent(uow: UnitOfWork, customer_id: int, opt_in: bool,
 
 
 async def set_locale(uow: UnitOfWork, customer_id: int, locale: str) -> Customer:
-    customer = await uow.customers.get(customer_id)
-    if customer is None or customer.is_deleted:
-        raise CustomerNotFound(f"customer {customer_id} not found")
+    customer = await _live_customer(uow, customer_id)
     customer.locale = locale
     await uow.customers.update(customer)
+    return customer
+
+
+async def set_birthday(uow: UnitOfWork, customer_id: int, birthday: date, now: datetime) -> Customer:
+    """Change the birthday; `birthday_set_at` restarts the waiting time before a birthday bonus."""
+    customer = await _live_customer(uow, customer_id)
+    if customer.birthday != birthday:
+        customer.birthday = birthday
+        customer.birthday_set_at = now
+        await uow.customers.update(customer)
     return customer

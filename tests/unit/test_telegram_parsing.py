@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.telegram.parsing import BadBirthday, parse_birthday, referral_code
+from bot.birthdays import BadBirthday, parse_birthday
+from bot.telegram.parsing import referral_code
 from bot.telegram.texts import choose_locale
 
 TODAY = date(2026, 11, 22)

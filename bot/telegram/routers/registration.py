@@ -10,12 +10,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from app.phones import InvalidPhone, mask_phone, normalize_phone
+from bot.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
 from bot.telegram import keyboards as kb
 from bot.telegram import signup
 from bot.telegram.callbacks import ConsentCb, RegistrationCb
 from bot.telegram.commands import MEMBER_COMMANDS
 from bot.telegram.filters import Registered
-from bot.telegram.parsing import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, referral_code
+from bot.telegram.parsing import referral_code
 from bot.telegram.states import Signup
 from bot.telegram.texts import Texts
 
@@ -75,7 +76,9 @@ async def birthday_given(
     message: Message, bot: Bot, state: FSMContext, texts: Texts, container: Container
 ) -> None:
     try:
-        born = parse_birthday(message.text or "", container.clock.now().date())
+        born = parse_birthday(
+            message.text or "", shop_today(container.clock.now(), container.settings.timezone)
+        )
     except BadBirthday as bad:
         text = texts("tg_birthday_invalid", reason=bad.reason, example=BIRTHDAY_EXAMPLE)
         await message.answer(text, reply_markup=kb.skip_birthday(texts))

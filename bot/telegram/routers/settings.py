@@ -9,15 +9,14 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Chat, Message
 
+from bot.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
 from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import LanguageCb, ProfileCb
 from bot.telegram.filters import Registered
-from bot.telegram.parsing import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday
-from bot.telegram.profile import set_birthday
 from bot.telegram.states import ProfileEdit
 from bot.telegram.texts import Texts
 from domain.customers import Customer
-from domain.services.registration import set_locale, set_marketing_consent
+from domain.services.registration import set_birthday, set_locale, set_marketing_consent
 from messages import LOCALES
 
 if TYPE_CHECKING:
@@ -97,7 +96,7 @@ async def birthday_edited(
     assert customer.id is not None
     now = container.clock.now()
     try:
-        born = parse_birthday(message.text or "", now.date())
+        born = parse_birthday(message.text or "", shop_today(now, container.settings.timezone))
     except BadBirthday as bad:
         text = texts("tg_birthday_invalid", reason=bad.reason, example=BIRTHDAY_EXAMPLE)
         await message.answer(text, reply_markup=kb.back_to_menu(texts))
