@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Annotated, Any
+from typing import Annotated
 
 from aiogram.types import Update
-from fastapi import APIRouter, Body, Header, HTTPException, status
+from fastapi import APIRouter, Header, HTTPException, Request, status
 from pydantic import BaseModel, ValidationError
 
 from bot.telegram.runtime import TelegramRuntime
 from domain.customers import Channel
+from webhooks.bodies import read_limited_body
 from webhooks.deps import ContainerDep
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["telegram"])
+MAX_UPDATE_BYTES = 1024 * 1024  # an update carries text and file ids, never the files themselves
 
 
 class WebhookAck(BaseModel):
@@ -23,10 +25,21 @@ class WebhookAck(BaseModel):
     duplicate: bool = False
 
 
-@router.post("/telegram/webhook", response_model=WebhookAck)
+@router.post(
+    "/telegram/webhook",
+    response_model=WebhookAck,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "object", "description": "A Telegram Update object"}}
+            },
+        }
+    },
+)
 async def telegram_webhook(
+    request: Request,
     container: ContainerDep,
-    payload: Annotated[dict[str, Any], Body()],
     secret: Annotated[str | None, Header(alias="X-Telegram-Bot-Api-Secret-Token")] = None,
 ) -> WebhookAck:
     """Receive one Telegram update (webhook mode only)."""
@@ -35,8 +48,9 @@ async def telegram_webhook(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "the Telegram bot is not in webhook mode")
     if secret is None or not secrets.compare_digest(secret.encode(), runtime.webhook_secret.encode()):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "bad or missing secret token")
+    body = await read_limited_body(request, MAX_UPDATE_BYTES)  # only once the sender is known
     try:
-        update = Update.model_validate(payload, context={"bot": runtime.bot})
+        update = Update.model_validate_json(body, context={"bot": runtime.bot})
     except ValidationError as exc:
         raise HTTPException(422, "not a Telegram update") from exc
     async with container.uow() as uow:

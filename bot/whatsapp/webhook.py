@@ -13,6 +13,7 @@ from bot.whatsapp.runtime import WhatsAppRuntime
 from bot.whatsapp.state import Inbound
 from bot.whatsapp.status import record_status
 from domain.customers import Channel
+from webhooks.bodies import read_limited_body
 
 router = APIRouter(prefix="/whatsapp", tags=["whatsapp"])
 
@@ -32,21 +33,9 @@ def _runtime(request: Request) -> WhatsAppRuntime:
     return runtime
 
 
-async def _read_limited(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
-        raise HTTPException(413, "request too large")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_REQUEST_BYTES:
-            raise HTTPException(413, "request too large")
-    return bytes(body)
-
-
 async def signed_form(request: Request, runtime: Annotated[WhatsAppRuntime, Depends(_runtime)]) -> Form:
     """The form fields, once X-Twilio-Signature proves Twilio sent them; 403 before anything is read."""
-    body = await _read_limited(request)
+    body = await read_limited_body(request, MAX_REQUEST_BYTES)
     form: Form = ImmutableMultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     signature = request.headers.get("X-Twilio-Signature")
     if not runtime.is_signed(request.url.path, request.url.query, form, signature):

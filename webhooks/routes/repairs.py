@@ -19,6 +19,7 @@ from domain.repairs import (
 )
 from domain.services.repairs import RepairOutcome, record_repair_event
 from webhooks.auth import SignatureError, verify_repair_signature
+from webhooks.bodies import read_limited_body
 from webhooks.deps import ContainerDep
 from webhooks.fields import Money, OrderId, Phone
 
@@ -187,7 +188,7 @@ async def receive_repair_event(request: Request, container: ContainerDep) -> Web
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "repair events are refused: REPAIR_WEBHOOK_SECRET is not set"
         )
-    body = await _read_body(request)
+    body = await read_limited_body(request, MAX_BODY_BYTES)
     try:
         event_id = verify_repair_signature(secret.get_secret_value(), container.clock, body, request.headers)
     except SignatureError as exc:
@@ -195,18 +196,6 @@ async def receive_repair_event(request: Request, container: ContainerDep) -> Web
     event = _parse(body)
     outcome = await _record(container, event.to_command(event_id))
     return WebhookAck(status="duplicate" if outcome.duplicate else "processed")
-
-
-async def _read_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise HTTPException(413, "body larger than 256 KiB")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise HTTPException(413, "body larger than 256 KiB")
-    return bytes(body)
 
 
 def _parse(body: bytes) -> RepairEventIn:

@@ -102,6 +102,15 @@ async def test_a_body_that_is_not_an_update_is_refused(webhook_app, bot_api):
     assert response.status_code == 422 and bot_api.called("sendMessage") == []
 
 
+async def test_the_secret_is_checked_before_the_body_is_read(webhook_app, bot_api):
+    client, _ = webhook_app
+    garbage = await client.post("/telegram/webhook", content=b"\xff not json", headers={HEADER: "wrong"})
+    assert garbage.status_code == 401
+    huge = _message(7, text="x" * (1024 * 1024))
+    oversized = await client.post("/telegram/webhook", json=huge, headers={HEADER: SECRET})
+    assert oversized.status_code == 413 and bot_api.called("sendMessage") == []
+
+
 async def test_a_whole_registration_through_the_webhook(webhook_app, bot_api):
     client, container = webhook_app
     contact = {"phone_number": "+44 7911 123456", "first_name": "Ivan", "user_id": USER_ID}
