@@ -113,7 +113,8 @@ async def _attach_identity(
 
 
 async def _live_customer(uow: UnitOfWork, customer_id: int) -> Customer:
-    customer = await uow.customers.get(customer_id)
+    """The customer's row, locked: `update` writes the whole row, so it must not be stale."""
+    customer = await uow.customers.lock(customer_id)
     if customer is None or customer.is_deleted:
         raise CustomerNotFound(f"customer {customer_id} not found")
     return customer

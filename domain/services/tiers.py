@@ -19,11 +19,13 @@ async def apply_tier_upgrade(
 ) -> Tier | None:
     """Upgrade at once when the window's spend reaches a higher tier; never downgrade here."""
     assert customer.id is not None
-    new_tier = upgrade_if_earned(rules, customer.tier, await spent_in_window(uow, rules, customer.id, now))
+    fresh = await uow.customers.lock(customer.id)  # `update` writes the whole row: never a stale copy
+    assert fresh is not None
+    new_tier = upgrade_if_earned(rules, fresh.tier, await spent_in_window(uow, rules, customer.id, now))
     if new_tier is not None:
-        customer.tier = new_tier.key
-        customer.tier_changed_at = now
-        await uow.customers.update(customer)
+        fresh.tier = customer.tier = new_tier.key
+        fresh.tier_changed_at = customer.tier_changed_at = now
+        await uow.customers.update(fresh)
     return new_tier
 
 

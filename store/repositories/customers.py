@@ -61,7 +61,11 @@ class SqlCustomerRepository(CustomerRepository):
         return await self._one(sa.select(customers).where(customers.c.id == customer_id))
 
     async def lock(self, customer_id: int) -> Customer | None:
-        return await self._one(sa.select(customers).where(customers.c.id == customer_id).with_for_update())
+        # FOR NO KEY UPDATE: rows that merely reference the customer (ledger, repairs, outbox) take
+        # KEY SHARE locks on it through their foreign keys; FOR UPDATE would deadlock against those.
+        return await self._one(
+            sa.select(customers).where(customers.c.id == customer_id).with_for_update(key_share=True)
+        )
 
     async def by_phone(self, phone: str) -> Customer | None:
         return await self._one(sa.select(customers).where(customers.c.phone == phone))
