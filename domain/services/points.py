@@ -236,7 +236,11 @@ async def reverse_entry(
 
 
 async def expire_lot(uow: UnitOfWork, *, lot_id: int, now: datetime) -> LedgerResult | None:
-    """Expire what is left of one lot whose term has passed. Safe to repeat."""
+    """Expire what is left of one lot whose term has passed. Safe to repeat on the same day.
+
+    The source key names the day: points given back to an expired lot later (the reversal of
+    a spend) expire on the next run instead of colliding with the lot's first expiry.
+    """
     lot = await uow.ledger.get(lot_id)
     if lot is None or not lot.is_lot:
         raise EntryNotFound(f"lot {lot_id} not found")
@@ -245,7 +249,7 @@ async def expire_lot(uow: UnitOfWork, *, lot_id: int, now: datetime) -> LedgerRe
         return None
     lot = await uow.ledger.get(lot_id)  # re-read under the customer's lock
     assert lot is not None and lot.remaining is not None
-    source_key = f"expire:{lot_id}"
+    source_key = f"expire:{lot_id}:{now.date().isoformat()}"
     replay = await _replay(uow, source_key, lot.customer_id)
     if replay is not None:
         return replay

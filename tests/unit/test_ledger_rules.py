@@ -182,8 +182,13 @@ async def test_a_lot_expires_once_and_only_after_its_term(uow, cid, clock):
         await uow.commit()
     async with uow:
         second = await expire_lot(uow, lot_id=earned.entry.id, now=clock.now() + timedelta(days=31))
+    async with uow:
+        same_day = await expire_lot(
+            uow, lot_id=earned.entry.id, now=clock.now() + timedelta(days=30, hours=1)
+        )
     assert first is not None and not first.duplicate
-    assert second is not None and second.duplicate and second.entry.id == first.entry.id
+    assert same_day is not None and same_day.duplicate and same_day.entry.id == first.entry.id
+    assert second is None  # nothing left to expire
 
 
 async def test_an_adjustment_needs_a_reason_and_a_non_zero_amount(uow, cid, clock):
@@ -233,3 +238,23 @@ async def test_an_adjustment_needs_a_reason_and_a_non_zero_amount(uow, cid, cloc
             expires_in_days=None,
         )
     assert plus.entry.author == "admin" and minus.entry.points == -15 and minus.balance == 25
+
+
+async def test_points_given_back_to_an_expired_lot_expire_on_the_next_run(uow, cid, clock):
+    lot = await _earn(uow, cid, 100, "a", clock, days=10)
+    spend = await _spend(uow, cid, 60, "order-paid", clock)
+    clock.advance(timedelta(days=11))
+    async with uow:
+        first = await expire_lot(uow, lot_id=lot.entry.id, now=clock.now())
+        await uow.commit()
+    assert first is not None and first.entry.points == -40
+    async with uow:  # the order is cancelled: the 60 points go back to the lot they came from
+        await reverse_entry(uow, entry_id=spend.entry.id, source_key="refund", now=clock.now())
+        await uow.commit()
+    clock.advance(timedelta(days=1))
+    async with uow:
+        again = await expire_lot(uow, lot_id=lot.entry.id, now=clock.now())
+        await uow.commit()
+    assert again is not None and not again.duplicate and again.entry.points == -60 and again.balance == 0
+    async with uow:
+        assert await uow.ledger.due_lots(clock.now(), 10) == []
