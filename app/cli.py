@@ -11,6 +11,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from app import logging_filters
 from app.bootstrap import Container, bootstrap
 from app.rules_file import RulesError
 from app.settings import ConfigurationError, Settings, load_settings
@@ -91,6 +92,7 @@ def serve(
             err.print(f"[red]{exc}[/red]", highlight=False)
             raise typer.Exit(2) from None
         announce_channels(settings)
+        logging_filters.install()
         app = create_app(container, dispose_on_shutdown=True)
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on"))
         await server.serve()
