@@ -17,10 +17,9 @@ class RedactPhones(logging.Filter):
     """For uvicorn's access log, whose record args are (client, method, path, http version, status)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
-            args = list(record.args)
-            args[2] = redact_query(args[2])
-            record.args = tuple(args)
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], redact_query(args[2]), *args[3:])
         return True
 
 
