@@ -23,6 +23,8 @@ class BalanceView:
 class RepairsView:
     active: tuple[Repair, ...]
     recent: tuple[Repair, ...]
+    more_active: int = 0  # not shown, so that a chat message stays short
+    more_recent: int = 0
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message, TelegramObject, User
 
+from bot.telegram.filters import is_command
+from bot.telegram.states import ProfileEdit
 from bot.telegram.texts import Texts, choose_locale
 from domain.customers import Channel, Customer
 
@@ -18,6 +21,10 @@ if TYPE_CHECKING:
 # Refreshing last_inbound_at on every message would be a write per update; this is enough for
 # the delivery loop to prefer the channel the customer used lately.
 INBOUND_REFRESH = timedelta(minutes=10)
+
+# Steps waiting for typed text that any command abandons. The sign-up steps are not here: a
+# command there is answered and the sign-up resumes where it stood (registration.py).
+LEFT_BY_COMMANDS = frozenset(state.state for state in ProfileEdit.__states__)
 
 
 class CustomerMiddleware(BaseMiddleware):
@@ -61,3 +68,20 @@ class CustomerMiddleware(BaseMiddleware):
                 await uow.identities.update(identity)
                 await uow.commit()
         return customer
+
+
+class CommandsLeaveEdits(BaseMiddleware):
+    """A command sent while a profile edit waits for text ends the edit, then runs as the command."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        state: FSMContext | None = data.get("state")
+        editing = state is not None and data.get("raw_state") in LEFT_BY_COMMANDS
+        if editing and state is not None and isinstance(event, Message) and is_command(event):
+            await state.clear()
+            data["raw_state"] = None  # the state filters of this update read this copy
+        return await handler(event, data)

@@ -16,8 +16,9 @@ from aiogram.exceptions import TelegramAPIError
 
 from bot.telegram.commands import set_commands
 from bot.telegram.dispatcher import build_dispatcher
+from bot.telegram.limits import SplitLongMessages
 from bot.telegram.sender import TelegramSender
-from bot.telegram.storage import ABANDONED_DIALOGUE, DatabaseStorage, build_storage
+from bot.telegram.storage import ABANDONED_DIALOGUE, DatabaseStorage, build_storage, dialogue_secret
 from domain.delivery import MessageSender
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def build_bot(container: Container) -> Bot:
     assert settings.telegram_bot_token is not None
     api_url = settings.telegram_api_url
     session = AiohttpSession(api=TelegramAPIServer.from_base(str(api_url))) if api_url else AiohttpSession()
+    session.middleware(SplitLongMessages())  # every text the bot sends passes here
     return Bot(
         settings.telegram_bot_token.get_secret_value(),
         session=session,
@@ -116,5 +118,6 @@ def build_telegram(container: Container) -> TelegramRuntime | None:
     settings = container.settings
     if settings.telegram_bot_token is None:
         return None  # app/cli.py says so in its start-up line
-    storage, isolation = build_storage(container.engine, settings.redis_url)
+    secret = dialogue_secret(settings.telegram_bot_token.get_secret_value())
+    storage, isolation = build_storage(container.engine, settings.redis_url, secret)
     return TelegramRuntime(container, build_bot(container), build_dispatcher(container, storage, isolation))

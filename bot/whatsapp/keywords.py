@@ -104,6 +104,8 @@ YES = frozenset({"yes", "y", "yeah", "yep", "ok", "okay", "agree", "i agree", "�
                  "согласна", "согласен а", "я согласен", "я согласна", "конечно"})  # fmt: skip
 NO = frozenset({"no", "n", "nope", "decline", "i decline", "нет", "н", "не согласен", "не согласна",
                 "не надо", "отказываюсь"})  # fmt: skip
+# "cancel" at a confirmation cancels that step only; it is an opt-out word elsewhere.
+CANCEL = frozenset({"cancel", "отмена", "отменить", "отмените"})
 SKIP = frozenset({"skip", "пропустить", "пропуск", "не хочу", "later", "позже"})
 
 # Words that are plainly English or Russian when a stranger writes first.
@@ -135,6 +137,10 @@ def is_yes(text: str) -> bool:
 
 def is_no(text: str) -> bool:
     return normalise(text) in NO
+
+
+def is_cancel(text: str) -> bool:
+    return normalise(text) in CANCEL
 
 
 def is_skip(text: str) -> bool:

@@ -9,6 +9,7 @@ from bot.whatsapp.keywords import (
     SCREEN_COMMANDS,
     Command,
     command_of,
+    is_cancel,
     is_yes,
     referral_code_in,
     wanted_locale,
@@ -33,6 +34,7 @@ class Member:
         assert customer.id is not None
         locale, cid = customer.locale, customer.id
         repo = dialogues(uow)
+        command = command_of(msg.body)
         pending = await repo.get(key)
         if pending is not None:
             await repo.delete(key)
@@ -40,14 +42,17 @@ class Member:
                 if is_yes(msg.body) and now - pending.updated_at <= CONFIRM_TTL:
                     await delete_customer(uow, cid, now)
                     return Outcome([Say("wa_deleted")], locale)
-                # anything but a timely yes keeps the account; "cancel" must not also opt out
+                # anything but a timely yes keeps the account; a plain "cancel" must not also opt
+                # out, but STOP is an opt-out wherever it is sent and must not wait for a second one
+                if command is Command.STOP and not is_cancel(msg.body):
+                    await set_marketing_consent(uow, cid, False, now)
+                    return Outcome([Say("wa_delete_cancelled"), Say("wa_unsubscribed")], locale, cid)
                 return Outcome([Say("wa_delete_cancelled"), Show("menu")], locale, cid)
         if not msg.body.strip():
             template = "wa_media_only" if msg.num_media else "wa_not_understood"
             return Outcome([Say(template)], locale, cid)
         if len(msg.body) > MAX_TEXT:
             return Outcome([Say("wa_too_long")], locale, cid)
-        command = command_of(msg.body)
         if command in SCREEN_COMMANDS:
             assert command is not None
             return Outcome([Show(command.value)], locale, cid)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.phones import InvalidPhone, normalize_phone
+from app.phones import InvalidPhone, normalize_whatsapp_id
 from app.settings import Settings
 from bot.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
 from bot.whatsapp.keywords import (
@@ -69,7 +69,7 @@ class Registrar:
         if not is_yes(msg.body):
             return Outcome([self._consent(state, again=True)], state.locale)
         try:
-            phone = normalize_phone("+" + msg.wa_id)
+            phone = normalize_whatsapp_id(msg.wa_id)
         except InvalidPhone:
             await dialogues(uow).delete(state.key)
             return Outcome([Say("wa_phone_invalid")], state.locale)
@@ -98,7 +98,7 @@ class Registrar:
         if not (is_yes(msg.body) or is_no(msg.body)):
             return Outcome([Say("wa_ask_marketing", {"again": True})], state.locale)
         try:
-            phone = normalize_phone("+" + msg.wa_id)
+            phone = normalize_whatsapp_id(msg.wa_id)
         except InvalidPhone:
             await dialogues(uow).delete(state.key)
             return Outcome([Say("wa_phone_invalid")], state.locale)

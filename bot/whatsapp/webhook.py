@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Annotated, Literal
 from urllib.parse import parse_qsl
 
@@ -20,6 +22,13 @@ router = APIRouter(prefix="/whatsapp", tags=["whatsapp"])
 MAX_REQUEST_BYTES = 64 * 1024  # a WhatsApp message is at most a few KB of form fields
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 Form = ImmutableMultiDict[str, str]
+MAX_NAME = 200
+_WA_ID = re.compile(r"[0-9]{7,15}")
+_ERROR_CODE = re.compile(r"[0-9]{1,6}")  # Twilio's codes have five digits; anything else is unknown
+_NUM_MEDIA = re.compile(r"[0-9]{1,2}")  # Twilio allows at most 10 media per message
+_LINE_BREAKS = frozenset("\n\r\t")
+_SID = re.compile(r"[A-Za-z0-9]{1,64}")  # e.g. SM + 32 hex digits
+_STATUS = re.compile(r"[a-z_-]{1,32}")  # the column keeps 16 (partially_delivered)
 
 
 class StatusAck(BaseModel):
@@ -49,19 +58,36 @@ RuntimeDep = Annotated[WhatsAppRuntime, Depends(_runtime)]
 FormDep = Annotated[Form, Depends(signed_form)]
 
 
+def _clean_body(text: str) -> str:
+    """Control characters (NUL above all: PostgreSQL refuses it in text) go; line breaks stay."""
+    return "".join(ch for ch in text if ch in _LINE_BREAKS or unicodedata.category(ch) != "Cc")
+
+
+def _clean_name(name: str) -> str | None:
+    """A display name on one line: control, format, private-use and unassigned characters go."""
+    kept = "".join(
+        " " if ch.isspace() else "" if unicodedata.category(ch).startswith("C") else ch for ch in name
+    )
+    return " ".join(kept.split())[:MAX_NAME] or None
+
+
 def _inbound(form: Form) -> Inbound:
     wa_id = form.get("WaId") or form.get("From", "").removeprefix("whatsapp:").lstrip("+")
-    if not wa_id.isdigit() or not 7 <= len(wa_id) <= 15:
+    if not _WA_ID.fullmatch(wa_id):
         raise HTTPException(400, "no WhatsApp sender (WaId/From) in the request")
     media = form.get("NumMedia", "0")
     return Inbound(
         wa_id=wa_id,
         # a tapped quick-reply button of a template (e.g. "STOP") arrives as ButtonText
-        body=form.get("Body") or form.get("ButtonText", ""),
-        profile_name=form.get("ProfileName") or None,
-        num_media=int(media) if media.isdigit() else 0,
-        message_sid=form.get("MessageSid") or form.get("SmsMessageSid") or None,
+        body=_clean_body(form.get("Body") or form.get("ButtonText", "")),
+        profile_name=_clean_name(form.get("ProfileName", "")),
+        num_media=int(media) if _NUM_MEDIA.fullmatch(media) else 0,
+        message_sid=_sid(form.get("MessageSid") or form.get("SmsMessageSid") or ""),
     )
+
+
+def _sid(value: str) -> str | None:
+    return value if _SID.fullmatch(value) else None
 
 
 @router.post("/webhook", response_class=Response, responses={200: {"content": {"application/xml": {}}}})
@@ -77,10 +103,10 @@ async def inbound_message(runtime: RuntimeDep, form: FormDep, background: Backgr
 @router.post("/status", response_model=StatusAck)
 async def delivery_status(runtime: RuntimeDep, form: FormDep) -> StatusAck:
     """A delivery status callback: recorded for the message, failures onto its outbox row."""
-    sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "").lower()
-    if not sid or not status:
+    sid, status = _sid(form.get("MessageSid", "")), form.get("MessageStatus", "").lower()
+    if not sid or not _STATUS.fullmatch(status):
         raise HTTPException(422, "MessageSid and MessageStatus are required")
     code = form.get("ErrorCode", "")
-    error_code = int(code) if code.isdigit() else None
-    fresh = await record_status(runtime.uow, sid[:64], status[:16], error_code, runtime.clock.now())
+    error_code = int(code) if _ERROR_CODE.fullmatch(code) else None
+    fresh = await record_status(runtime.uow, sid, status[:16], error_code, runtime.clock.now())
     return StatusAck(status="recorded" if fresh else "stale")

@@ -22,6 +22,10 @@ from domain.views import (
 
 RECENT_ENTRIES = 5
 RECENT_REPAIRS = 5
+ACTIVE_REPAIRS = 10
+# The screen counts what it leaves out among this many newest repairs (a corporate customer may
+# have hundreds; their chat shows the newest and the number of the others).
+COUNTED_REPAIRS = 1000
 
 
 def _id(customer: Customer) -> int:
@@ -48,10 +52,15 @@ async def get_balance_view(uow: UnitOfWork, customer: Customer) -> BalanceView:
 
 
 async def get_repairs_view(uow: UnitOfWork, customer: Customer) -> RepairsView:
-    repairs = await uow.repairs.of_customer(_id(customer), limit=50)
-    active = tuple(r for r in repairs if r.status not in FINAL_STATUSES)
-    recent = tuple(r for r in repairs if r.status in FINAL_STATUSES)[:RECENT_REPAIRS]
-    return RepairsView(active=active, recent=recent)
+    repairs = await uow.repairs.of_customer(_id(customer), limit=COUNTED_REPAIRS)
+    active = [r for r in repairs if r.status not in FINAL_STATUSES]
+    recent = [r for r in repairs if r.status in FINAL_STATUSES]
+    return RepairsView(
+        active=tuple(active[:ACTIVE_REPAIRS]),
+        recent=tuple(recent[:RECENT_REPAIRS]),
+        more_active=max(0, len(active) - ACTIVE_REPAIRS),
+        more_recent=max(0, len(recent) - RECENT_REPAIRS),
+    )
 
 
 async def get_tier_view(uow: UnitOfWork, rules: ProgramRules, customer: Customer, now: datetime) -> TierView:

@@ -145,3 +145,50 @@ async def test_deletion_erases_personal_data_and_keeps_anonymous_ledger_totals(c
     # the same phone can join again as a new, separate member
     again = await registered(container.uow(), rules, clock.now())
     assert again.customer.id != cid and not again.joined_existing
+
+
+async def _many_repairs(container, clock, rules, active: int, done: int, locale: str):
+    model = 'X1 Carbon Gen 11 (21HM0067RT) 14" i7-1365U 32GB'
+    async with container.uow() as uow:
+        for k in range(active + done):
+            final = k < done  # the completed ones are the oldest
+            at = clock.now() - timedelta(hours=active + done - k)
+            await uow.repairs.add(
+                Repair(
+                    order_id=f"CORP-{k:03d}",
+                    phone="+79161234567",
+                    status=RepairStatus.COMPLETED if final else RepairStatus.IN_REPAIR,
+                    device_category=DeviceCategory.LAPTOP,
+                    device_brand="Lenovo ThinkPad",
+                    device_model=model,
+                    created_at=at,
+                    updated_at=at,
+                    completed_at=at if final else None,
+                    amount_minor=12_345_00 if final else None,
+                    paid_money_minor=12_345_00 if final else None,
+                )
+            )
+        await uow.commit()
+    return (await registered(container.uow(), rules, clock.now(), locale=locale)).customer.id
+
+
+@pytest.mark.parametrize(
+    ("locale", "more_active", "more_recent"),
+    [("ru", "…и ещё 15 ремонтов", "…и ещё 3 ремонта"), ("en", "…and 15 more", "…and 3 more")],
+)
+async def test_the_repairs_screen_shows_ten_active_and_five_recent_and_counts_the_rest(
+    container, clock, rules, locale, more_active, more_recent
+):
+    customer_id = await _many_repairs(container, clock, rules, active=25, done=8, locale=locale)
+    for channel in ("telegram", "whatsapp"):
+        text = await Screens(container).render("repairs", customer_id, channel)
+        shown = [f"CORP-{k:03d}" for k in range(33) if f"CORP-{k:03d}" in text]
+        assert shown == [f"CORP-{k:03d}" for k in (*range(3, 8), *range(23, 33))]  # the newest
+        assert more_active in text and more_recent in text
+        assert len(text) < 4096 // 2
+
+
+async def test_a_repairs_screen_within_the_caps_says_nothing_about_more(container, clock, rules):
+    customer_id = await _many_repairs(container, clock, rules, active=10, done=5, locale="ru")
+    text = await Screens(container).render("repairs", customer_id, "telegram")
+    assert text.count("CORP-") == 15 and "ещё" not in text

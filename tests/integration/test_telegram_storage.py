@@ -6,6 +6,7 @@ import os
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from aiogram import Bot
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
@@ -13,13 +14,20 @@ from aiogram.fsm.storage.redis import RedisStorage
 from bot.telegram.dispatcher import build_dispatcher
 from bot.telegram.runtime import BOT_DEFAULTS
 from bot.telegram.states import Signup
-from bot.telegram.storage import ABANDONED_DIALOGUE, DatabaseStorage, build_storage
+from bot.telegram.storage import (
+    ABANDONED_DIALOGUE,
+    DatabaseStorage,
+    HashedKeyBuilder,
+    build_storage,
+    dialogue_secret,
+)
 from store.chat_state import ChatStateStore
-from tests.telegram_support import TOKEN, Chat, RecordingSession, count, register, tg
+from tests.telegram_support import TOKEN, USER_ID, Chat, RecordingSession, count, register, tg
 
 __all__ = ["tg"]
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+SECRET = dialogue_secret(TOKEN)
 
 
 def _key(chat: int = 1, destiny: str = "default") -> StorageKey:
@@ -27,7 +35,7 @@ def _key(chat: int = 1, destiny: str = "default") -> StorageKey:
 
 
 async def test_state_and_data_are_kept_per_key_and_an_empty_dialogue_leaves_no_row(engine, tg):
-    storage = DatabaseStorage(ChatStateStore(engine))
+    storage = DatabaseStorage(ChatStateStore(engine), HashedKeyBuilder(SECRET))
     await storage.set_state(_key(), Signup.phone)
     await storage.update_data(_key(), {"referral": "abc", "name": "Иван"})
     await storage.set_state(_key(2), "other")
@@ -44,15 +52,15 @@ async def test_state_and_data_are_kept_per_key_and_an_empty_dialogue_leaves_no_r
 
 
 async def test_the_storage_follows_the_settings(engine):
-    storage, isolation = build_storage(engine, None)
-    assert isinstance(storage, DatabaseStorage) and isolation is None
-    redis, redis_isolation = build_storage(engine, "redis://127.0.0.1:1/0")  # nothing connects yet
+    storage, isolation = build_storage(engine, None, SECRET)
+    assert isinstance(storage, DatabaseStorage) and storage.keyed and isolation is None
+    redis, redis_isolation = build_storage(engine, "redis://127.0.0.1:1/0", SECRET)  # nothing connects
     assert isinstance(redis, RedisStorage) and redis_isolation is not None
     await redis.close()
 
 
 async def test_the_dialogue_also_runs_on_redis(tg):
-    storage, isolation = build_storage(tg.container.engine, REDIS_URL)
+    storage, isolation = build_storage(tg.container.engine, REDIS_URL, SECRET)
     try:
         await storage.get_state(_key(uuid.uuid4().int % 10**9))
     except OSError:
@@ -68,6 +76,11 @@ async def test_the_dialogue_also_runs_on_redis(tg):
         clock=tg.clock,
         user_id=user_id,
     )
+    await chat.say("/start")
+    assert isinstance(storage, RedisStorage)
+    keys = [key.decode() async for key in storage.redis.scan_iter(match="tg:*")]
+    hashed = HashedKeyBuilder(SECRET).build(StorageKey(bot_id=42, chat_id=user_id, user_id=user_id), "state")
+    assert hashed in keys and not any(str(user_id) in key for key in keys)
     await register(chat)
     assert await count(tg.container, "customers") == 1
     assert await count(tg.container, "telegram_chat_states") == 0
@@ -80,3 +93,35 @@ async def test_abandoned_dialogues_are_forgotten_when_the_bot_starts(engine, tg,
     await store.set_data("tg:old", {"phone": "+79161234567"})
     forgotten = await DatabaseStorage(store).purge(clock.now() + ABANDONED_DIALOGUE)
     assert forgotten == 1 and await count(tg.container, "telegram_chat_states") == 0
+
+
+async def test_before_consent_the_stored_dialogue_holds_no_telegram_id(tg):
+    chat = tg.new_chat()
+    await chat.say("/start")
+    async with tg.container.engine.connect() as conn:
+        rows = (await conn.execute(sa.text("SELECT key, state, data FROM telegram_chat_states"))).all()
+    expected = HashedKeyBuilder(SECRET).build(StorageKey(bot_id=42, chat_id=USER_ID, user_id=USER_ID))
+    assert [tuple(row) for row in rows] == [(expected, Signup.consent.state, "{}")]
+    assert str(USER_ID) not in expected and len(expected) == len("tg:") + 64
+
+
+async def test_the_key_depends_on_the_bot_tokens_secret_and_every_part_of_aiograms_key():
+    keys = HashedKeyBuilder(SECRET)
+    built = {
+        keys.build(_key()),
+        keys.build(_key(2)),
+        keys.build(_key(destiny="elsewhere")),
+        keys.build(StorageKey(bot_id=43, chat_id=1, user_id=1)),
+        keys.build(StorageKey(bot_id=42, chat_id=1, user_id=2)),
+        HashedKeyBuilder(dialogue_secret("43:another-token")).build(_key()),
+    }
+    assert len(built) == 6
+    assert keys.build(_key()) == HashedKeyBuilder(dialogue_secret(TOKEN)).build(_key())  # stable
+    assert TOKEN.encode() not in SECRET  # derived from the token, not the token
+
+
+async def test_a_storage_without_keys_refuses_rather_than_store_raw_ids(engine):
+    storage = DatabaseStorage(ChatStateStore(engine))
+    with pytest.raises(RuntimeError):
+        await storage.set_state(_key(), Signup.phone)
+    assert storage.keyed_by(SECRET).keyed

@@ -49,6 +49,8 @@ SAMPLES = {
                 ),
             ),
             recent=(_repair("R-0", RepairStatus.COMPLETED, amount_minor=450_000),),
+            more_active=12,
+            more_recent=1,
         )
     },
     "screen_tier": {

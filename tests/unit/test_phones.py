@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.phones import InvalidPhone, mask_phone, normalize_phone
+from app.phones import InvalidPhone, mask_phone, normalize_phone, normalize_whatsapp_id
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,29 @@ def test_what_is_not_a_phone_number_is_refused(raw):
 
 def test_a_masked_phone_shows_only_the_country_operator_and_last_digits():
     assert mask_phone("+79161234567") == "+7916***-**-67"
+
+
+@pytest.mark.parametrize(
+    ("wa_id", "e164"),
+    [
+        ("79161234567", "+79161234567"),
+        ("442079460958", "+442079460958"),
+        ("525512345678", "+525512345678"),  # Mexico City mobile, current format
+        ("5215512345678", "+525512345678"),  # the same number as WhatsApp still sends it
+        ("5218112345678", "+528112345678"),  # Monterrey
+        ("5511987654321", "+5511987654321"),  # São Paulo mobile, current format
+        ("551187654321", "+5511987654321"),  # the same mobile before the leading 9
+        ("552198765432", "+5521998765432"),  # Rio de Janeiro, old format
+        ("551123456789", "+551123456789"),  # a São Paulo landline keeps its 8 digits
+    ],
+)
+def test_whatsapp_ids_become_e164_including_mexican_and_old_brazilian_mobiles(wa_id, e164):
+    assert normalize_whatsapp_id(wa_id) == e164
+
+
+@pytest.mark.parametrize(
+    "wa_id", ["", "123", "5210000000000", "550012345678", "٧٩١٦١٢٣٤٥٦٧", "+79161234567", "7" * 16]
+)
+def test_what_is_not_a_whatsapp_number_is_refused(wa_id):
+    with pytest.raises(InvalidPhone):
+        normalize_whatsapp_id(wa_id)

@@ -15,7 +15,7 @@ from bot.telegram import keyboards as kb
 from bot.telegram import signup
 from bot.telegram.callbacks import ConsentCb, RegistrationCb
 from bot.telegram.commands import MEMBER_COMMANDS
-from bot.telegram.filters import Registered
+from bot.telegram.filters import NotCommand, Registered
 from bot.telegram.parsing import referral_code
 from bot.telegram.states import Signup
 from bot.telegram.texts import Texts
@@ -125,17 +125,17 @@ def build_router() -> Router:
     router.callback_query.register(consent_given, ConsentCb.filter(F.agree))
     router.callback_query.register(consent_declined, ConsentCb.filter(~F.agree))
     router.message.register(contact_shared, Signup.phone, F.contact)
-    router.message.register(phone_not_shared, Signup.phone)
+    router.message.register(phone_not_shared, Signup.phone, NotCommand())
     router.callback_query.register(
         birthday_skipped, Signup.birthday, RegistrationCb.filter(F.action == "skip_birthday")
     )
-    router.message.register(birthday_given, Signup.birthday)
+    router.message.register(birthday_given, Signup.birthday, NotCommand())
     router.callback_query.register(
         marketing_chosen,
         Signup.marketing,
         RegistrationCb.filter(F.action.in_({"marketing_yes", "marketing_no"})),
     )
-    router.message.register(buttons_expected, Signup.consent)
-    router.message.register(buttons_expected, Signup.marketing)
+    router.message.register(buttons_expected, Signup.consent, NotCommand())
+    router.message.register(buttons_expected, Signup.marketing, NotCommand())
     router.callback_query.register(member_button)
     return router

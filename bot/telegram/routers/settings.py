@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Chat, Message
 from bot.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
 from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import LanguageCb, ProfileCb
-from bot.telegram.filters import Registered
+from bot.telegram.filters import NotCommand, Registered
 from bot.telegram.states import ProfileEdit
 from bot.telegram.texts import Texts
 from domain.customers import Customer
@@ -120,5 +120,5 @@ def build_router() -> Router:
         marketing_button, ProfileCb.filter(F.action.in_({"marketing_on", "marketing_off"}))
     )
     router.callback_query.register(edit_birthday, ProfileCb.filter(F.action == "birthday"))
-    router.message.register(birthday_edited, ProfileEdit.birthday)
+    router.message.register(birthday_edited, ProfileEdit.birthday, NotCommand())
     return router

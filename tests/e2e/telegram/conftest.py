@@ -6,8 +6,10 @@ Only Telegram's servers are faked; the product's aiogram client, session and sen
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
 import json
+import re
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -61,6 +63,11 @@ class FakeBotApi:
         params = {k: _decode(v) for k, v in form.items()}
         self.calls.append(Call(method, params))
         self.arrived.set()
+        if method.lower() == "sendmessage" and parsed_length(params.get("text", "")) > 4096:
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"},
+                status=400,
+            )
         if self.scripted[method.lower()]:
             status, body = self.scripted[method.lower()].popleft()
             return web.json_response(body, status=status)
@@ -87,6 +94,11 @@ class FakeBotApi:
                 "text": params.get("text", ""),
             }
         return True
+
+
+def parsed_length(text: str) -> int:
+    """What Telegram counts against its limit: the text without HTML markup, in UTF-16 units."""
+    return len(html.unescape(re.sub(r"<[^>]*>", "", text)).encode("utf-16-le")) // 2
 
 
 def _decode(value: Any) -> Any:

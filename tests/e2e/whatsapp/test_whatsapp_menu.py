@@ -126,11 +126,11 @@ async def test_delete_asks_for_confirmation_and_anything_else_keeps_the_account(
 ):
     customer = await _member(wa, client, fake_twilio, "ru")
     assert "*Удалить аккаунт?*" in await say(client, fake_twilio, "удалить")
-    cancelled = await say(client, fake_twilio, "стоп")
+    cancelled = await say(client, fake_twilio, "cancel")
     assert "Удаление отменено" in cancelled
     async with wa.uow() as uow:
         kept = await uow.customers.get(customer.id)
-    assert not kept.is_deleted and kept.marketing_opt_in  # "стоп" here only cancelled the deletion
+    assert not kept.is_deleted and kept.marketing_opt_in  # "cancel" here only cancelled the deletion
     await say(client, fake_twilio, "delete")
     clock.advance(timedelta(minutes=11))
     assert "Удаление отменено" in await say(client, fake_twilio, "да")  # the confirmation expired
