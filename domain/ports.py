@@ -192,6 +192,10 @@ class RedemptionRepository(abc.ABC):
     @abc.abstractmethod
     async def confirmed_for_order(self, customer_id: int, order_id: str) -> list[Redemption]: ...
 
+    @abc.abstractmethod
+    async def of_order(self, order_id: str) -> list[Redemption]:
+        """Every redemption naming the order, whoever asked for it, oldest first."""
+
 
 class UnitOfWork(abc.ABC):
     """One transaction. Only the unit of work commits; leaving without commit rolls back."""

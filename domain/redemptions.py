@@ -67,6 +67,22 @@ class OrderOfAnotherCustomer(DomainError):
     code = "order_of_another_customer"
 
 
+class UnknownOrder(DomainError):
+    """The repair system has not told us about this order: nobody can say whose bill it is."""
+
+    code = "unknown_order"
+
+
+class BillMismatch(DomainError):
+    """Every redemption of one order pays part of the same bill."""
+
+    code = "bill_mismatch"
+
+    def __init__(self, order_id: str, bill_minor: int) -> None:
+        super().__init__(f"order {order_id} is already being paid against a different bill")
+        self.bill_minor = bill_minor
+
+
 class NoChatChannel(DomainError):
     """The customer has no chat the code could reach."""
 

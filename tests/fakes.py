@@ -347,6 +347,13 @@ class FakeRedemptions(RedemptionRepository):
             and r.status == RedemptionStatus.CONFIRMED
         ]
 
+    async def of_order(self, order_id: str) -> list[Redemption]:
+        return [
+            copy.copy(r)
+            for r in sorted(self.s.redemptions.values(), key=lambda r: r.id or 0)
+            if r.order_id == order_id
+        ]
+
 
 class FakeUnitOfWork(UnitOfWork):
     """Commits by keeping the store; rolls back by restoring the snapshot taken on entry."""

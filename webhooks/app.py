@@ -9,12 +9,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from app.bootstrap import Container
 from bot.telegram import webhook as telegram_webhook
 from bot.whatsapp import webhook as whatsapp_webhook
 from scheduler.delivery import Delivery, run_forever
 from webhooks import api
+from webhooks.errors import validation_error_response
 from webhooks.routes import health, metrics, repairs
 
 log = logging.getLogger("loyalty")
@@ -59,6 +61,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.container = container
+    app.add_exception_handler(RequestValidationError, validation_error_response)
     for router in (
         health.router,
         metrics.router,

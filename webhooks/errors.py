@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from domain.errors import DomainError, InsufficientPoints, InvalidAmount, NotFound
-from domain.redemptions import BillShareExceeded, WrongCode
+from domain.redemptions import BillMismatch, BillShareExceeded, WrongCode
+from webhooks.fields import minor_to_money
 
 # First match wins; anything else the domain refuses is a conflict with the current state.
 STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
@@ -36,11 +40,20 @@ def error_body(exc: DomainError) -> dict[str, Any]:
         detail.update(requested=exc.requested, allowed=exc.allowed)
     elif isinstance(exc, WrongCode):
         detail.update(attempts_left=exc.attempts_left)
+    elif isinstance(exc, BillMismatch):
+        detail.update(amount=minor_to_money(exc.bill_minor))
     return {"detail": detail}
 
 
 def domain_error_response(exc: DomainError) -> JSONResponse:
     return JSONResponse(error_body(exc), status_code=status_of(exc))
+
+
+async def validation_error_response(_request: Request, exc: Exception) -> Response:
+    """FastAPI's own 422, ASCII-escaped: an echoed lone surrogate cannot be sent as UTF-8."""
+    assert isinstance(exc, RequestValidationError)
+    body = json.dumps({"detail": jsonable_encoder(exc.errors())}, separators=(",", ":"))
+    return Response(body, status_code=422, media_type="application/json")
 
 
 class DomainErrorRoute(APIRoute):

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
 
 from app.phones import InvalidPhone, normalize_phone
 
-_MONEY = re.compile(r"\d{1,10}(\.\d{1,2})?")
-MONEY_PATTERN = r"^\d{1,10}(\.\d{1,2})?$"
+# ASCII digits only: Python's and pydantic's \d also match Arabic-Indic and other digits.
+_MONEY = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
+MONEY_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+# One order's bill: far above any repair, far below what would overflow a 32-bit points column.
+MAX_MONEY_MINOR = 10_000_000 * 100
+# Lone surrogates cannot be encoded as UTF-8 and PostgreSQL refuses NUL in text.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+INT64_MAX = 2**63 - 1
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 def money_to_minor(value: object) -> int:
     """'4500.00' -> 450000. Strings only: a JSON float would already have lost kopecks."""
     if not isinstance(value, str) or not _MONEY.fullmatch(value):
         raise ValueError('a non-negative decimal string with at most 2 decimal places, like "4500.00"')
-    return int(Decimal(value) * 100)
+    minor = int(Decimal(value) * 100)
+    if minor > MAX_MONEY_MINOR:
+        raise ValueError(f"at most {minor_to_money(MAX_MONEY_MINOR)}")
+    return minor
 
 
 def minor_to_money(minor: int) -> str:
@@ -32,18 +43,45 @@ def _phone(value: str) -> str:
         raise ValueError(f"not a valid phone number: {exc}") from None
 
 
+def _storable(value: str) -> str:
+    if _UNSTORABLE.search(value):
+        raise ValueError("must not contain NUL or unpaired surrogate characters")
+    return value
+
+
+def _sane_time(value: datetime) -> datetime:
+    # Checked on the sender's wall clock, before any conversion that could overflow.
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
 Money = Annotated[
     int,
     BeforeValidator(money_to_minor),
-    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["4500.00"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "examples": ["4500.00"],
+            "description": f"At most {minor_to_money(MAX_MONEY_MINOR)}.",
+        }
+    ),
 ]
 """A decimal string on the wire, integer minor units (kopecks) in Python."""
 
 Phone = Annotated[
     str,
     Field(min_length=1, max_length=32, examples=["+7 916 123-45-67"]),
+    AfterValidator(_storable),
     AfterValidator(_phone),
 ]
 """Any common spelling of a phone number on the wire, E.164 in Python."""
+
+Text = Annotated[str, AfterValidator(_storable)]
+"""Free text that every database can keep: no NUL, no unpaired surrogates (lengths are set per field)."""
+
+EventTime = Annotated[AwareDatetime, AfterValidator(_sane_time)]
+"""A moment with its UTC offset, within the years the program can have lived through."""
 
 OrderId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$", examples=["R-1042"])]

@@ -11,6 +11,7 @@ from domain.ledger import LedgerResult
 from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
 from domain.redemptions import (
+    BillMismatch,
     BillShareExceeded,
     CodeExpired,
     NoChatChannel,
@@ -21,6 +22,7 @@ from domain.redemptions import (
     RedemptionLocked,
     RedemptionNotFound,
     RedemptionStatus,
+    UnknownOrder,
     WrongCode,
     code_matches,
     hash_code,
@@ -60,7 +62,7 @@ async def request_redemption(
     customer = await uow.customers.by_phone(phone)
     if customer is None or customer.is_deleted or customer.id is None:
         raise CustomerNotFound(f"no member with phone {phone}")
-    await _check_order(uow, customer, order_id, points, bill_minor, rules)
+    await _check_order(uow, rules, customer, order_id, points, bill_minor, now=now)
     if points > customer.points_balance:
         raise InsufficientPoints(points, customer.points_balance)
     identities = await uow.identities.of_customer(customer.id)
@@ -130,7 +132,9 @@ async def confirm_redemption(
         return ConfirmOutcome(redemption, refusal=WrongCode(left))
     customer = await lock_customer(uow, redemption.customer_id)
     # Re-checked under the customer's lock: a completion of the order may have landed meanwhile.
-    await _check_order(uow, customer, redemption.order_id, redemption.points, redemption.bill_minor, rules)
+    await _check_order(
+        uow, rules, customer, redemption.order_id, redemption.points, redemption.bill_minor, now=None
+    )
     spent = await spend_points(
         uow,
         customer_id=redemption.customer_id,
@@ -157,20 +161,44 @@ async def _refuse(
 
 
 async def _check_order(
-    uow: UnitOfWork, customer: Customer, order_id: str, points: int, bill_minor: int, rules: ProgramRules
+    uow: UnitOfWork,
+    rules: ProgramRules,
+    customer: Customer,
+    order_id: str,
+    points: int,
+    bill_minor: int,
+    *,
+    now: datetime | None,
 ) -> None:
+    """The order must be a known, open order of this customer, and the points must fit its bill.
+
+    `now` is given when a redemption is asked for: codes still pending then fix the bill too.
+    At confirmation only confirmed redemptions count (a rival pending one may never be used).
+    """
     assert customer.id is not None
+    # An order the repair system never reported could later turn out to be someone else's.
     repair = await uow.repairs.by_order(order_id)
-    if repair is not None:
-        if repair.customer_id is not None:
-            owned = repair.customer_id == customer.id
-        else:
-            owned = repair.phone == customer.phone
-        if not owned:
-            raise OrderOfAnotherCustomer(f"order {order_id} belongs to another customer")
-        if repair.is_final:
-            raise OrderClosed(f"order {order_id} is already {repair.status.value}")
+    if repair is None:
+        raise UnknownOrder(f"order {order_id} is unknown: the repair system has not reported it yet")
+    if repair.customer_id is not None:
+        owned = repair.customer_id == customer.id
+    else:
+        owned = repair.phone == customer.phone
+    if not owned:
+        raise OrderOfAnotherCustomer(f"order {order_id} belongs to another customer")
+    if repair.is_final:
+        raise OrderClosed(f"order {order_id} is already {repair.status.value}")
+    confirmed, binding = [], []
+    for r in await uow.redemptions.of_order(order_id):
+        if r.status is RedemptionStatus.CONFIRMED:
+            confirmed.append(r)
+            binding.append(r)
+        elif r.status is RedemptionStatus.PENDING and now is not None and now < r.expires_at:
+            binding.append(r)
+    # One order has one bill: naming a bigger one would stretch the share points may pay.
+    if any(r.bill_minor != bill_minor for r in binding):
+        raise BillMismatch(order_id, binding[0].bill_minor)
     allowed = max_points_for_bill(rules.redemption, bill_minor)
-    already = sum(r.points for r in await uow.redemptions.confirmed_for_order(customer.id, order_id))
+    already = sum(r.points for r in confirmed)
     if already + points > allowed:
         raise BillShareExceeded(points, max(0, allowed - already))

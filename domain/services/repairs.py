@@ -19,7 +19,14 @@ from domain.repairs import (
     points_for,
 )
 from domain.rules import ProgramRules, Tier
-from domain.services.points import earn_points, lock_customer, reverse_entry
+from domain.services.points import earn_points, reverse_entry
+from domain.services.repair_owners import (
+    is_forgotten,
+    live_member,
+    lock_owner_first,
+    locked_member,
+    resolve_owner,
+)
 from domain.services.tiers import apply_tier_upgrade
 
 EVENT_SOURCE = "repairs"
@@ -45,35 +52,60 @@ async def record_repair_event(
     """Apply one repair-system event once (its id is claimed in this same transaction)."""
     if not await uow.events.claim(f"{EVENT_SOURCE}:{event.event_id}", EVENT_SOURCE, now):
         return RepairOutcome(duplicate=True)
+    await lock_owner_first(uow, event.order_id, event.phone)
     repair = await uow.repairs.by_order(event.order_id, lock=True)
     is_new = repair is None
     if repair is None:
         repair = await uow.repairs.add(await _new_repair(uow, event, now))
+    else:
+        await resolve_owner(uow, repair, event.phone)
     assert repair.id is not None
-    # Late events are kept in the history but never move the order back.
-    stale = not is_new and repair.status_at is not None and event.occurred_at < repair.status_at
-    if not stale:
-        _describe(repair, event)
+    # Late events are kept in the history but never move the order back. A final status still
+    # closes an open order whatever its timestamp (a completion stamped a minute before "ready"
+    # must not lose the customer's points); between two final statuses the timestamp decides,
+    # so a cancellation that happened before the completion does not undo it when it arrives late.
+    closes_open_order = event.status in FINAL_STATUSES and not repair.is_final
+    stale = (
+        not is_new
+        and not closes_open_order
+        and repair.status_at is not None
+        and event.occurred_at < repair.status_at
+    )
     await uow.repairs.add_status(repair.id, event.status, event.occurred_at, event.event_id)
     outcome = RepairOutcome(repair=repair)
-    if event.status is RepairStatus.COMPLETED:
-        if repair.status not in (RepairStatus.COMPLETED, RepairStatus.CANCELLED):
-            await _complete(uow, rules, repair, event, now, outcome)
-    elif event.status is RepairStatus.CANCELLED:
-        if repair.status is not RepairStatus.CANCELLED:
-            await _cancel(uow, repair, event, now, outcome)
-    elif is_new or not (stale or repair.is_final):
-        outcome.status_changed = is_new or repair.status is not event.status
-        repair.status, repair.status_at = event.status, event.occurred_at
-        if outcome.status_changed:
-            await _notify_status(uow, repair, now)
+    if not stale:
+        _describe(repair, event)
+        await _move(uow, rules, repair, event, is_new, now, outcome)
     repair.updated_at = now
     await uow.repairs.update(repair)
     return outcome
 
 
+async def _move(
+    uow: UnitOfWork,
+    rules: ProgramRules,
+    repair: Repair,
+    event: RecordRepairEvent,
+    is_new: bool,
+    now: datetime,
+    outcome: RepairOutcome,
+) -> None:
+    if event.status is RepairStatus.COMPLETED:
+        if not repair.is_final:
+            await _complete(uow, rules, repair, event, now, outcome)
+    elif event.status is RepairStatus.CANCELLED:
+        # A cancellation that happened after the completion reverses it (once).
+        if repair.status is not RepairStatus.CANCELLED:
+            await _cancel(uow, repair, event, now, outcome)
+    elif is_new or not repair.is_final:
+        outcome.status_changed = is_new or repair.status is not event.status
+        repair.status, repair.status_at = event.status, event.occurred_at
+        if outcome.status_changed:
+            await _notify_status(uow, repair, now)
+
+
 async def _new_repair(uow: UnitOfWork, event: RecordRepairEvent, now: datetime) -> Repair:
-    owner = await uow.customers.by_phone(event.phone)
+    owner = await live_member(uow, event.phone)
     return Repair(
         order_id=event.order_id,
         phone=event.phone,
@@ -82,7 +114,7 @@ async def _new_repair(uow: UnitOfWork, event: RecordRepairEvent, now: datetime) 
         device_category=event.device_category,
         created_at=now,
         updated_at=now,
-        customer_id=owner.id if owner is not None and not owner.is_deleted else None,
+        customer_id=owner.id if owner is not None else None,
         customer_name=event.customer_name,
         status_at=event.occurred_at,
     )
@@ -91,13 +123,15 @@ async def _new_repair(uow: UnitOfWork, event: RecordRepairEvent, now: datetime) 
 def _describe(repair: Repair, event: RecordRepairEvent) -> None:
     """Take the newest description of the order (device, eta, items) from a current event."""
     repair.device_category = event.device_category
-    repair.customer_name = event.customer_name or repair.customer_name
     repair.device_brand = event.device_brand or repair.device_brand
     repair.device_model = event.device_model or repair.device_model
-    repair.device_serial = event.device_serial or repair.device_serial
     repair.eta = event.eta or repair.eta
     if event.items is not None and not repair.is_final:
         repair.items = event.items
+    if is_forgotten(repair):
+        return  # personal data of a deleted account is never written back
+    repair.customer_name = event.customer_name or repair.customer_name
+    repair.device_serial = event.device_serial or repair.device_serial
 
 
 async def _complete(
@@ -118,12 +152,11 @@ async def _complete(
     outcome.status_changed = True
     excluded = rules.earning.excluded_item_kinds
     repair.paid_money_minor = money_paid(repair.amount_minor, repair.items, 0, excluded)
-    if not await _member(uow, repair):
-        return
-    assert repair.customer_id is not None
     # The customer's lock serialises this with a desk confirmation for the same order.
-    customer = await lock_customer(uow, repair.customer_id)
-    confirmed = await uow.redemptions.confirmed_for_order(repair.customer_id, repair.order_id)
+    customer = await locked_member(uow, repair)
+    if customer is None or customer.id is None:
+        return
+    confirmed = await uow.redemptions.confirmed_for_order(customer.id, repair.order_id)
     repair.points_used = sum(r.points for r in confirmed)
     points_money = repair.points_used * rules.redemption.minor_per_point
     repair.paid_money_minor = money_paid(repair.amount_minor, repair.items, points_money, excluded)
@@ -195,13 +228,18 @@ async def _cancel(
     repair.status_at = _later(repair.status_at, event.occurred_at)
     repair.cancelled_at = min(event.occurred_at, now)
     outcome.status_changed = True
-    if not await _member(uow, repair):
+    customer = await locked_member(uow, repair)
+    if customer is None or customer.id is None:
         return
-    assert repair.customer_id is not None
-    await lock_customer(uow, repair.customer_id)
     taken_back = given_back = 0
     earned = await uow.ledger.by_source_key(earn_source_key(repair.order_id))
-    if earned is not None and earned.id is not None and await uow.ledger.reversal_of(earned.id) is None:
+    # Points a since deleted account earned on this order went with that account.
+    if (
+        earned is not None
+        and earned.id is not None
+        and earned.customer_id == customer.id
+        and await uow.ledger.reversal_of(earned.id) is None
+    ):
         result = await reverse_entry(
             uow,
             entry_id=earned.id,
@@ -213,7 +251,7 @@ async def _cancel(
         outcome.reversed.append(result)
         taken_back = -result.entry.points
     # Points that paid a cancelled bill go back to the customer.
-    for redemption in await uow.redemptions.confirmed_for_order(repair.customer_id, repair.order_id):
+    for redemption in await uow.redemptions.confirmed_for_order(customer.id, repair.order_id):
         spend_id = redemption.spend_entry_id
         if spend_id is None or await uow.ledger.reversal_of(spend_id) is not None:
             continue
@@ -227,10 +265,10 @@ async def _cancel(
         )
         outcome.reversed.append(result)
         given_back += result.entry.points
-    balance = await uow.ledger.balance_of(repair.customer_id)
+    balance = await uow.ledger.balance_of(customer.id)
     await _notify(
         uow,
-        repair.customer_id,
+        customer.id,
         "repair_cancelled",
         {"order_id": repair.order_id, "taken_back": taken_back, "given_back": given_back, "balance": balance},
         f"repair:{repair.order_id}:status:cancelled",
@@ -240,14 +278,6 @@ async def _cancel(
 
 def _later(current: datetime | None, occurred_at: datetime) -> datetime:
     return occurred_at if current is None else max(current, occurred_at)
-
-
-async def _member(uow: UnitOfWork, repair: Repair) -> bool:
-    """Only a live member earns; a deleted customer's repairs stay as anonymous history."""
-    if repair.customer_id is None:
-        return False
-    customer = await uow.customers.get(repair.customer_id)
-    return customer is not None and not customer.is_deleted
 
 
 async def _notify_status(uow: UnitOfWork, repair: Repair, now: datetime) -> None:

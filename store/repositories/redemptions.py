@@ -74,3 +74,9 @@ class SqlRedemptionRepository(RedemptionRepository):
             .order_by(redemptions.c.id)
         )
         return [_redemption(r) for r in rows]
+
+    async def of_order(self, order_id: str) -> list[Redemption]:
+        rows = await self._s.execute(
+            sa.select(redemptions).where(redemptions.c.order_id == order_id).order_by(redemptions.c.id)
+        )
+        return [_redemption(r) for r in rows]

@@ -73,7 +73,14 @@ def test_codes_are_six_digits_and_only_their_salted_hash_matches():
 
 @pytest.mark.parametrize(
     ("text", "minor"),
-    [("4500.00", 450000), ("4500", 450000), ("0.5", 50), ("0.05", 5), ("9999999999.99", 999999999999)],
+    [
+        ("4500.00", 450000),
+        ("4500", 450000),
+        ("0.5", 50),
+        ("0.05", 5),
+        ("10000000.00", 1_000_000_000),
+        ("0009999999.99", 999_999_999),
+    ],
 )
 def test_money_strings_become_minor_units(text, minor):
     assert money_to_minor(text) == minor
@@ -81,7 +88,25 @@ def test_money_strings_become_minor_units(text, minor):
 
 
 @pytest.mark.parametrize(
-    "bad", ["-1.00", "1.001", "1,50", "", " 1.00", "1e3", "NaN", 4500, 45.5, None, "12345678901"]
+    "bad",
+    [
+        "-1.00",
+        "1.001",
+        "1,50",
+        "",
+        " 1.00",
+        "1e3",
+        "NaN",
+        4500,
+        45.5,
+        None,
+        "12345678901",
+        "10000000.01",  # above the ceiling: no 32-bit points column can overflow
+        "9999999999.99",
+        "٤٥٠٠.٠٠",  # Arabic-Indic digits: ASCII digits only
+        "４５００",  # fullwidth digits
+        "4500.٠٠",
+    ],
 )
 def test_money_refuses_anything_but_a_plain_decimal_string(bad):
     with pytest.raises(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, status
+from fastapi import APIRouter, Header, HTTPException, Path, Query, status
 
 from app.phones import InvalidPhone, normalize_phone
 from domain.customers import Customer
@@ -23,6 +23,9 @@ from webhooks.api.schemas import (
 )
 from webhooks.deps import AdminAuthor, ContainerDep
 from webhooks.errors import DomainErrorRoute, error_responses
+from webhooks.fields import INT64_MAX
+
+CustomerId = Annotated[int, Path(ge=1, le=INT64_MAX)]
 
 router = APIRouter(prefix="/customers", tags=["customers"], route_class=DomainErrorRoute)
 
@@ -59,7 +62,7 @@ async def find_customers(
 
 
 @router.get("/{customer_id}", response_model=CustomerDetail, responses=error_responses(404))
-async def get_customer(container: ContainerDep, customer_id: int) -> CustomerDetail:
+async def get_customer(container: ContainerDep, customer_id: CustomerId) -> CustomerDetail:
     """One member's card."""
     async with container.uow() as uow:
         customer = await _live(uow, customer_id)
@@ -70,9 +73,11 @@ async def get_customer(container: ContainerDep, customer_id: int) -> CustomerDet
 @router.get("/{customer_id}/ledger", response_model=LedgerPage, responses=error_responses(404, 422))
 async def get_ledger(
     container: ContainerDep,
-    customer_id: int,
+    customer_id: CustomerId,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before_id: Annotated[int | None, Query(ge=1, description="Entries older than this id")] = None,
+    before_id: Annotated[
+        int | None, Query(ge=1, le=INT64_MAX, description="Entries older than this id")
+    ] = None,
 ) -> LedgerPage:
     """A member's points history, newest first, one page at a time."""
     async with container.uow() as uow:
@@ -93,7 +98,7 @@ async def get_ledger(
 )
 async def add_adjustment(
     container: ContainerDep,
-    customer_id: int,
+    customer_id: CustomerId,
     body: AdjustmentIn,
     author: AdminAuthor,
     idempotency_key: Annotated[

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
 
 from domain.redemptions import RedemptionNotFound
 from domain.services.redemptions import confirm_redemption, request_redemption
 from webhooks.api.schemas import ConfirmIn, ConfirmOut, RedemptionIn, RedemptionOut
 from webhooks.deps import AdminAuthor, ContainerDep
 from webhooks.errors import DomainErrorRoute, error_responses
+from webhooks.fields import INT64_MAX
+
+RedemptionId = Annotated[int, Path(ge=1, le=INT64_MAX)]
 
 router = APIRouter(prefix="/redemptions", tags=["redemptions"], route_class=DomainErrorRoute)
 
@@ -39,7 +44,7 @@ async def create_redemption(
 
 
 @router.get("/{redemption_id}", response_model=RedemptionOut, responses=error_responses(404))
-async def get_redemption(container: ContainerDep, redemption_id: int) -> RedemptionOut:
+async def get_redemption(container: ContainerDep, redemption_id: RedemptionId) -> RedemptionOut:
     """A redemption's state (pending, confirmed, locked, expired)."""
     async with container.uow() as uow:
         redemption = await uow.redemptions.get(redemption_id)
@@ -50,7 +55,7 @@ async def get_redemption(container: ContainerDep, redemption_id: int) -> Redempt
 
 @router.post("/{redemption_id}/confirm", response_model=ConfirmOut, responses=error_responses(404, 409, 422))
 async def confirm(
-    container: ContainerDep, redemption_id: int, body: ConfirmIn, author: AdminAuthor
+    container: ContainerDep, redemption_id: RedemptionId, body: ConfirmIn, author: AdminAuthor
 ) -> ConfirmOut:
     """Spend the points with the code the customer read out; wrong codes count, the last one locks."""
     async with container.uow() as uow:

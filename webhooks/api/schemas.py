@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.customers import Customer
 from domain.ledger import LedgerEntry
 from domain.redemptions import Redemption, RedemptionStatus
-from webhooks.fields import Money, OrderId, Phone, minor_to_money
+from webhooks.fields import Money, OrderId, Phone, Text, minor_to_money
 
 
 class CustomerOut(BaseModel):
@@ -120,7 +120,7 @@ class AdjustmentIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"points": -50, "reason": "duplicate bonus"}]})
 
     points: int = Field(ge=-1_000_000, le=1_000_000, description="A credit (>0) or a debit (<0), never 0.")
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text = Field(min_length=1, max_length=500)
 
 
 class AdjustmentOut(BaseModel):
@@ -189,7 +189,7 @@ class RedemptionOut(BaseModel):
 class ConfirmIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"code": "042917"}]})
 
-    code: str = Field(pattern=r"^\d{6}$", description="The 6 digits the customer got in chat.")
+    code: str = Field(pattern=r"^[0-9]{6}$", description="The 6 digits the customer got in chat.")
 
 
 class ConfirmOut(BaseModel):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 from datetime import UTC, date
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import IntegrityError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.bootstrap import Container
 from domain.repairs import (
@@ -21,29 +23,32 @@ from domain.services.repairs import RepairOutcome, record_repair_event
 from webhooks.auth import SignatureError, verify_repair_signature
 from webhooks.bodies import read_limited_body
 from webhooks.deps import ContainerDep
-from webhooks.fields import Money, OrderId, Phone
+from webhooks.fields import EventTime, Money, OrderId, Phone, Text
 
 router = APIRouter(tags=["repair system"])
 
 MAX_BODY_BYTES = 256 * 1024
-_RETRIES = 3  # two first events of one new order may race to insert it; the loser retries
+# Two first events of one new order may race to insert it, and PostgreSQL may pick this
+# transaction as a deadlock victim: either way the event is applied again from scratch.
+_RETRIES = 4
+_TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 
 
 class CustomerIn(BaseModel):
     phone: Phone
-    name: str | None = Field(default=None, max_length=200)
+    name: Text | None = Field(default=None, max_length=200)
 
 
 class DeviceIn(BaseModel):
     category: DeviceCategory
-    brand: str | None = Field(default=None, max_length=100)
-    model: str | None = Field(default=None, max_length=100)
-    serial: str | None = Field(default=None, max_length=100)
+    brand: Text | None = Field(default=None, max_length=100)
+    model: Text | None = Field(default=None, max_length=100)
+    serial: Text | None = Field(default=None, max_length=100)
 
 
 class ItemIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    kind: str = Field(min_length=1, max_length=32, examples=["repair", "accessory", "gift_card"])
+    name: Text = Field(min_length=1, max_length=200)
+    kind: Text = Field(min_length=1, max_length=32, examples=["repair", "accessory", "gift_card"])
     price: Money
 
 
@@ -78,7 +83,7 @@ class RepairEventIn(BaseModel):
     amount: Money | None = Field(default=None, description="The order's total; required on completion.")
     items: list[ItemIn] | None = Field(default=None, max_length=200)
     eta: date | None = None
-    occurred_at: AwareDatetime
+    occurred_at: EventTime
 
     def cross_field_errors(self) -> list[dict[str, Any]]:
         implied = {
@@ -220,7 +225,17 @@ async def _record(container: Container, command: RecordRepairEvent) -> RepairOut
                 outcome = await record_repair_event(uow, container.rules, command, container.clock.now())
                 await uow.commit()
                 return outcome
-        except IntegrityError:
-            if attempt == _RETRIES:
+        except DBAPIError as exc:
+            if attempt == _RETRIES or not _worth_retrying(exc):
                 raise
+            await asyncio.sleep(random.uniform(0, 0.05 * attempt))  # let the winner finish first
     raise AssertionError("unreachable")
+
+
+def _worth_retrying(exc: DBAPIError) -> bool:
+    """A lost insert race, a deadlock or serialization victim, or a busy SQLite file: try again."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES or "database is locked" in str(
+        exc.orig
+    )

@@ -14,7 +14,14 @@ async def _member_with_335(desk) -> int:
     cid = await desk.register()
     await desk.post_event(completed(order_id="R-1", amount="4500.00"))  # 200 welcome + 135
     assert await desk.balance(cid) == 335
+    await _received(desk, "R-2", "R-3")
     return cid
+
+
+async def _received(desk, *order_ids: str, phone: str = PHONE) -> None:
+    """Points may only pay orders the repair system has already reported."""
+    for order_id in order_ids:
+        assert (await desk.post_event(event(order_id=order_id, phone=phone))).status_code == 200
 
 
 async def _request(desk, points: int, order_id: str = "R-2", amount: str = "1000.00", phone: str = PHONE):
@@ -70,6 +77,7 @@ async def test_only_a_hash_of_the_code_is_kept_with_the_redemption(desk):
 
 async def test_a_redemption_over_the_balance_is_refused_and_writes_nothing(desk):
     await desk.register()  # 200
+    await _received(desk, "R-2")
     before = await desk.counts()
     response = await _request(desk, 250, amount="10000.00")
     assert response.status_code == 409
@@ -127,11 +135,13 @@ async def test_an_invalid_redemption_request_is_422_naming_the_field(desk, body,
 
 async def test_a_zero_bill_or_an_unknown_phone_or_no_chat_is_refused(desk):
     await desk.register()
+    await _received(desk, "R-2")
     assert (await _request(desk, 1, amount="0.00")).status_code == 422
     unknown = await _request(desk, 1, phone="+79035550000")
     assert (unknown.status_code, unknown.json()["detail"]["code"]) == (404, "customer_not_found")
     await desk.register("+79035550001", channel=None, external_id=None)
-    silent = await _request(desk, 10, phone="+79035550001")
+    await _received(desk, "R-9", phone="+79035550001")
+    silent = await _request(desk, 10, order_id="R-9", phone="+79035550001")
     assert (silent.status_code, silent.json()["detail"]["code"]) == (409, "no_chat_channel")
 
 
@@ -218,6 +228,7 @@ async def test_points_cannot_pay_an_order_already_completed_or_of_someone_else(d
     await desk.post_event(event(order_id="R-7", phone="+79035550002"))
     foreign = await _request(desk, 10, order_id="R-7")
     assert (foreign.status_code, foreign.json()["detail"]["code"]) == (409, "order_of_another_customer")
+    await _received(desk, "R-8")
     rid = (await _request(desk, 10, order_id="R-8")).json()["id"]
     code = await desk.code_sent(cid)
     await desk.post_event(completed(order_id="R-8", amount="100.00"))

@@ -27,6 +27,7 @@ async def test_status_points_tier_and_code_messages_are_delivered_rendered(desk)
     await desk.post_event(event(status="received", eta="2026-11-24"))
     await desk.post_event(event(status="ready", occurred_at="2026-11-22T09:10:00+03:00"))
     await desk.post_event(completed(amount="16000.00"))
+    await desk.post_event(event(order_id="R-2", status="received", eta="2026-11-24"))
     response = await desk.client.post(
         "/api/v1/redemptions",
         json={"phone": PHONE, "points": 100, "order_id": "R-2", "amount": "1000.00"},
@@ -37,12 +38,13 @@ async def test_status_points_tier_and_code_messages_are_delivered_rendered(desk)
     sender = RecordingSender()
     c = desk.container
     stats = await Delivery(c.uow, {Channel.TELEGRAM: sender}, c.renderer, c.clock).deliver_due()
-    assert stats.sent == 5 and not stats.errors
+    assert stats.sent == 6 and not stats.errors
     assert [template for _, template, _ in sender.sent] == [
         "repair_received",
         "repair_ready",
         "points_earned",
         "tier_upgraded",
+        "repair_received",
         "redemption_code",
     ]
     texts = {template: text for _, template, text in sender.sent}
