@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
 from datetime import UTC, date
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.bootstrap import Container
 from domain.repairs import (
@@ -20,6 +17,7 @@ from domain.repairs import (
     RepairStatus,
 )
 from domain.services.repairs import RepairOutcome, record_repair_event
+from store.retry import run_with_retries
 from webhooks.auth import SignatureError, verify_repair_signature
 from webhooks.bodies import read_limited_body
 from webhooks.deps import ContainerDep
@@ -31,7 +29,6 @@ MAX_BODY_BYTES = 256 * 1024
 # Two first events of one new order may race to insert it, and PostgreSQL may pick this
 # transaction as a deadlock victim: either way the event is applied again from scratch.
 _RETRIES = 4
-_TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 
 
 class CustomerIn(BaseModel):
@@ -219,23 +216,11 @@ def _parse(body: bytes) -> RepairEventIn:
 
 
 async def _record(container: Container, command: RecordRepairEvent) -> RepairOutcome:
-    for attempt in range(1, _RETRIES + 1):
-        try:
-            async with container.uow() as uow:
-                outcome = await record_repair_event(uow, container.rules, command, container.clock.now())
-                await uow.commit()
-                return outcome
-        except DBAPIError as exc:
-            if attempt == _RETRIES or not _worth_retrying(exc):
-                raise
-            await asyncio.sleep(random.uniform(0, 0.05 * attempt))  # let the winner finish first
-    raise AssertionError("unreachable")
-
-
-def _worth_retrying(exc: DBAPIError) -> bool:
-    """A lost insert race, a deadlock or serialization victim, or a busy SQLite file: try again."""
-    if isinstance(exc, IntegrityError):
-        return True
-    return getattr(exc.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES or "database is locked" in str(
-        exc.orig
+    # An event is idempotent by its webhook-id, so a lost race (two first events of one new
+    # order, a deadlock victim, a busy SQLite file) is simply applied again from the start.
+    return await run_with_retries(
+        container.uow,
+        lambda uow: record_repair_event(uow, container.rules, command, container.clock.now()),
+        attempts=_RETRIES,
+        retry_integrity=True,
     )
