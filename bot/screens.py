@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from app.phones import mask_phone
 from domain.customers import Customer
-from domain.errors import CustomerNotFound
 from domain.ports import UnitOfWork
 from domain.services import views
+from domain.services.customers import live_customer
 
 if TYPE_CHECKING:
     from app.bootstrap import Container
@@ -29,9 +29,7 @@ class Screens:
         if name not in SCREENS:
             raise ValueError(f"unknown screen {name!r}")
         async with self._c.uow() as uow:
-            customer = await uow.customers.get(customer_id)
-            if customer is None or customer.is_deleted:
-                raise CustomerNotFound(f"customer {customer_id} not found")
+            customer = await live_customer(uow, customer_id)
             context = await self._context(name, uow, customer, invite_link_for)
         return self._c.renderer.render(f"screen_{name}", customer.locale, channel, **context)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from domain.errors import CustomerNotFound
 from domain.ledger import EntryKind
 from domain.ports import UnitOfWork
+from domain.services.customers import live_customer
 from domain.services.points import lock_customer, spend_points
 
 
@@ -17,9 +17,7 @@ def _iso(value: date | datetime | None) -> str | None:
 
 async def export_customer_data(uow: UnitOfWork, customer_id: int) -> dict[str, Any]:
     """Everything the program keeps about the customer, as plain JSON-ready data."""
-    customer = await uow.customers.get(customer_id)
-    if customer is None or customer.is_deleted:
-        raise CustomerNotFound(f"customer {customer_id} not found")
+    customer = await live_customer(uow, customer_id)
     identities = await uow.identities.of_customer(customer_id)
     entries = await uow.ledger.history(customer_id, limit=100_000)
     repairs = await uow.repairs.of_customer(customer_id, limit=100_000)

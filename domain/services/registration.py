@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.customers import ChannelIdentity, Customer, Registration
-from domain.errors import ConsentRequired, CustomerNotFound
+from domain.errors import ConsentRequired
 from domain.ledger import EntryKind, LedgerResult
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules, Tier
+from domain.services.customers import live_customer
 from domain.services.points import earn_points
 from domain.services.repairs import earn_for_linked_repairs
 from domain.services.tiers import apply_tier_upgrade
@@ -112,17 +113,9 @@ async def _attach_identity(
     )
 
 
-async def _live_customer(uow: UnitOfWork, customer_id: int) -> Customer:
-    """The customer's row, locked: `update` writes the whole row, so it must not be stale."""
-    customer = await uow.customers.lock(customer_id)
-    if customer is None or customer.is_deleted:
-        raise CustomerNotFound(f"customer {customer_id} not found")
-    return customer
-
-
 async def set_marketing_consent(uow: UnitOfWork, customer_id: int, opt_in: bool, now: datetime) -> Customer:
     """Opt in or out of marketing; effective at once."""
-    customer = await _live_customer(uow, customer_id)
+    customer = await live_customer(uow, customer_id, lock=True)
     if customer.marketing_opt_in != opt_in:
         customer.marketing_opt_in = opt_in
         customer.marketing_consent_at = now
@@ -131,7 +124,7 @@ async def set_marketing_consent(uow: UnitOfWork, customer_id: int, opt_in: bool,
 
 
 async def set_locale(uow: UnitOfWork, customer_id: int, locale: str) -> Customer:
-    customer = await _live_customer(uow, customer_id)
+    customer = await live_customer(uow, customer_id, lock=True)
     customer.locale = locale
     await uow.customers.update(customer)
     return customer
@@ -139,7 +132,7 @@ async def set_locale(uow: UnitOfWork, customer_id: int, locale: str) -> Customer
 
 async def set_birthday(uow: UnitOfWork, customer_id: int, birthday: date, now: datetime) -> Customer:
     """Change the birthday; `birthday_set_at` restarts the waiting time before a birthday bonus."""
-    customer = await _live_customer(uow, customer_id)
+    customer = await live_customer(uow, customer_id, lock=True)
     if customer.birthday != birthday:
         customer.birthday = birthday
         customer.birthday_set_at = now

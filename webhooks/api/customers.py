@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Path, Query, status
 
 from app.phones import InvalidPhone, normalize_phone
-from domain.customers import Customer
-from domain.errors import CustomerNotFound
 from domain.ports import UnitOfWork
+from domain.services.customers import live_customer
 from domain.services.points import adjust_points
 from webhooks.api.schemas import (
     AdjustmentIn,
@@ -32,13 +31,6 @@ router = APIRouter(prefix="/customers", tags=["customers"], route_class=DomainEr
 
 async def _channels(uow: UnitOfWork, customer_id: int) -> list[str]:
     return sorted({i.channel.value for i in await uow.identities.of_customer(customer_id)})
-
-
-async def _live(uow: UnitOfWork, customer_id: int) -> Customer:
-    customer = await uow.customers.get(customer_id)
-    if customer is None or customer.is_deleted:
-        raise CustomerNotFound(f"customer {customer_id} not found")
-    return customer
 
 
 @router.get("", response_model=CustomerList, responses=error_responses(422))
@@ -65,7 +57,7 @@ async def find_customers(
 async def get_customer(container: ContainerDep, customer_id: CustomerId) -> CustomerDetail:
     """One member's card."""
     async with container.uow() as uow:
-        customer = await _live(uow, customer_id)
+        customer = await live_customer(uow, customer_id)
         base = CustomerOut.of(customer, await _channels(uow, customer_id))
     return CustomerDetail(**base.model_dump(), locale=customer.locale, registered_at=customer.registered_at)
 
@@ -81,7 +73,7 @@ async def get_ledger(
 ) -> LedgerPage:
     """A member's points history, newest first, one page at a time."""
     async with container.uow() as uow:
-        await _live(uow, customer_id)
+        await live_customer(uow, customer_id)
         entries = await uow.ledger.history(customer_id, limit=limit + 1, before_id=before_id)
     page = entries[:limit]
     more = len(entries) > limit
@@ -114,7 +106,7 @@ async def add_adjustment(
     """Credit or debit points by hand, with a reason; recorded with the caller as author."""
     key = f"adjustment:{idempotency_key or uuid.uuid4().hex}"
     async with container.uow() as uow:
-        await _live(uow, customer_id)
+        await live_customer(uow, customer_id)
         result = await adjust_points(
             uow,
             customer_id=customer_id,
