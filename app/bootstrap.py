@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,16 +11,22 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.rules_file import load_rules
-from app.runtime import ChannelRuntime
 from app.settings import Settings
+from bot.deps import ChatDeps, PrivacyPolicy
+from bot.runtime import ChannelRuntime
+from bot.telegram.runtime import TelegramConfig, TelegramRuntime, build_telegram
+from bot.telegram.storage import build_storage, dialogue_secret
+from bot.whatsapp.runtime import WhatsAppConfig, WhatsAppRuntime
 from domain.clock import Clock, SystemClock
 from domain.customers import Channel
 from domain.delivery import MessageSender
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
 from messages import Renderer
-from store.engine import create_engine, session_factory
+from store.chat_state import SqlChatStateStore
+from store.engine import create_engine, ping, session_factory
 from store.uow import SqlUnitOfWork
+from webhooks.deps import WebDeps
 
 log = logging.getLogger("loyalty")
 
@@ -32,12 +39,29 @@ class Container:
     uow: Callable[[], UnitOfWork]
     renderer: Renderer
     clock: Clock
+    chat: ChatDeps
     channels: dict[Channel, ChannelRuntime] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def senders(self) -> dict[Channel, MessageSender]:
         return {channel: runtime.sender for channel, runtime in self.channels.items()}
+
+    @property
+    def web(self) -> WebDeps:
+        """What the HTTP routes use, and nothing else."""
+        settings = self.settings
+        telegram, whatsapp = self.channels.get(Channel.TELEGRAM), self.channels.get(Channel.WHATSAPP)
+        return WebDeps(
+            uow=self.uow,
+            clock=self.clock,
+            rules=self.rules,
+            ping_database=functools.partial(ping, self.engine),
+            admin_api_token=_secret(settings.admin_api_token),
+            repair_webhook_secret=_secret(settings.repair_webhook_secret),
+            telegram=telegram if isinstance(telegram, TelegramRuntime) else None,
+            whatsapp=whatsapp if isinstance(whatsapp, WhatsAppRuntime) else None,
+        )
 
     async def aclose(self) -> None:
         await self.engine.dispose()
@@ -46,12 +70,43 @@ class Container:
 ChannelBuilder = Callable[[Container], ChannelRuntime | None]
 
 
-def default_channel_builders() -> dict[Channel, ChannelBuilder]:
-    """Each channel decides from the settings whether it is on (None when it is off)."""
-    from bot.telegram.runtime import build_telegram
-    from bot.whatsapp.runtime import build_whatsapp
+def telegram_channel(container: Container) -> TelegramRuntime | None:
+    """On with a bot token: webhook mode with TELEGRAM_WEBHOOK_URL, else long polling."""
+    settings = container.settings
+    if settings.telegram_bot_token is None:
+        return None  # app/cli.py says so in its start-up line
+    token = settings.telegram_bot_token.get_secret_value()
+    config = TelegramConfig(
+        token=token,
+        api_url=_url(settings.telegram_api_url),
+        webhook_url=_url(settings.telegram_webhook_url),
+        webhook_secret=_secret(settings.telegram_webhook_secret),
+    )
+    chat_states = SqlChatStateStore(container.engine, container.clock)
+    storage, isolation = build_storage(chat_states, settings.redis_url, dialogue_secret(token))
+    return build_telegram(config, container.chat, storage, isolation)
 
-    return {Channel.TELEGRAM: build_telegram, Channel.WHATSAPP: build_whatsapp}
+
+def whatsapp_channel(container: Container) -> WhatsAppRuntime | None:
+    """On with the three Twilio settings; nothing connects until the first send."""
+    settings = container.settings
+    if not (settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_whatsapp_from):
+        return None
+    config = WhatsAppConfig(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token.get_secret_value(),
+        from_number=settings.twilio_whatsapp_from,
+        public_base_url=str(settings.public_base_url),
+        api_base_url=_url(settings.twilio_api_base_url),
+        templates=settings.twilio_content_templates,
+    )
+    return WhatsAppRuntime(config, container.chat)
+
+
+DEFAULT_CHANNELS: dict[Channel, ChannelBuilder] = {
+    Channel.TELEGRAM: telegram_channel,
+    Channel.WHATSAPP: whatsapp_channel,
+}
 
 
 def bootstrap(
@@ -66,17 +121,35 @@ def bootstrap(
     rules = rules or load_rules(settings.program_rules)
     engine = engine or create_engine(settings.database_url)
     sessions = session_factory(engine)
-    container = Container(
-        settings=settings,
+    clock = clock or SystemClock()
+    renderer = Renderer(timezone=settings.timezone, currency=rules.currency)
+
+    def new_uow() -> UnitOfWork:
+        return SqlUnitOfWork(sessions)
+
+    chat = ChatDeps(
+        uow=new_uow,
+        clock=clock,
         rules=rules,
-        engine=engine,
-        uow=lambda: SqlUnitOfWork(sessions),
-        renderer=Renderer(timezone=settings.timezone, currency=rules.currency),
-        clock=clock or SystemClock(),
+        renderer=renderer,
+        policy=PrivacyPolicy(str(settings.privacy_policy_url), settings.privacy_policy_version),
+        timezone=settings.timezone,
+        default_locale=settings.default_locale,
     )
-    builders = default_channel_builders() if channel_builders is None else channel_builders
+    container = Container(
+        settings=settings, rules=rules, engine=engine, uow=new_uow, renderer=renderer, clock=clock, chat=chat
+    )
+    builders = DEFAULT_CHANNELS if channel_builders is None else channel_builders
     for channel, build in builders.items():
         runtime = build(container)
         if runtime is not None:
             container.channels[channel] = runtime
     return container
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def _url(value: object | None) -> str | None:
+    return str(value) if value is not None else None

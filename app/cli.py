@@ -12,6 +12,7 @@ import uvicorn
 from rich.console import Console
 
 from app import logging_filters
+from app.background import web_app
 from app.bootstrap import Container, bootstrap
 from app.rules_file import RulesError
 from app.settings import ConfigurationError, Settings, load_settings
@@ -83,8 +84,6 @@ def serve(
     container = _container(settings)
 
     async def run() -> None:
-        from webhooks.app import create_app
-
         try:
             await _prepare_database(container)
         except ConfigurationError as exc:
@@ -93,7 +92,7 @@ def serve(
             raise typer.Exit(2) from None
         announce_channels(settings)
         logging_filters.install()
-        app = create_app(container, dispose_on_shutdown=True)
+        app = web_app(container, dispose_on_shutdown=True)
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on"))
         await server.serve()
 

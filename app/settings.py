@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AnyHttpUrl,
-    BaseModel,
     Field,
     SecretStr,
     ValidationError,
@@ -18,18 +17,13 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.whatsapp.templates import TwilioContentTemplate
+
 PLACEHOLDERS = {"changeme", "change-me", "secret", "placeholder", "xxx", "todo"}
 
 
 class ConfigurationError(Exception):
     """A bad configuration value; the message names the variable."""
-
-
-class TwilioContentTemplate(BaseModel):
-    """An approved WhatsApp template: its Content SID and the outbox context keys for {{1}}, {{2}}, ..."""
-
-    sid: str = Field(pattern=r"^HX[0-9a-fA-F]{32}$")
-    variables: list[str] = Field(default_factory=list)
 
 
 class Settings(BaseSettings):

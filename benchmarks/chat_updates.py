@@ -3,7 +3,7 @@
 Both bots talk over real HTTP (aiogram's aiohttp session) to the same fake Bot API, a child
 process on 127.0.0.1 (benchmarks/fake_bot_api.py), and both get the same updates the same way:
 parsed into an aiogram Update and handed to `Dispatcher.feed_update`, by W concurrent workers
-(benchmarks/common.py). The product is `bot.telegram.runtime.build_telegram` over the real
+(benchmarks/common.py). The product is `app.bootstrap.telegram_channel` over the real
 bootstrap and a real database; each update is `/balance` from one of the registered customers
 (the customer lookup, the dialogue state, the balance read, rendering, sendMessage). The floor
 is a Dispatcher with one message handler that echoes the text back.
@@ -32,11 +32,11 @@ from aiogram.enums import ParseMode
 from aiogram.types import Message, Update
 from sqlalchemy import event
 
-from app.bootstrap import bootstrap
+from app.bootstrap import bootstrap, telegram_channel
 from app.settings import Settings
 from benchmarks.common import Child, Comparison, Result, bench_database, child_process, run_load
 from benchmarks.webhook_ingestion import register_customers
-from bot.telegram.runtime import TelegramRuntime, build_telegram
+from bot.telegram.runtime import TelegramRuntime
 from domain.customers import Channel
 
 TOKEN = "4242:BENCH-token-for-the-loyalty-bot"
@@ -181,7 +181,7 @@ async def bench(
             telegram_api_url=api.url,
         )
         container = bootstrap(
-            settings, engine=database.engine(), channel_builders={Channel.TELEGRAM: build_telegram}
+            settings, engine=database.engine(), channel_builders={Channel.TELEGRAM: telegram_channel}
         )
         runtime = container.channels[Channel.TELEGRAM]
         assert isinstance(runtime, TelegramRuntime)

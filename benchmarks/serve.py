@@ -37,16 +37,16 @@ def floor_app() -> FastAPI:
 
 def product_app(database_url: str, schema: str | None, secret: str) -> FastAPI:
     """The real app over the real composition root, as `loyalty serve` builds it (channels off)."""
+    from app.background import web_app
     from app.bootstrap import bootstrap
     from app.settings import Settings
     from store.engine import create_engine
-    from webhooks.app import create_app
 
     settings = Settings(_env_file=None, database_url=database_url, repair_webhook_secret=secret)
     # The engine is made here only to give it the benchmark's PostgreSQL schema (search_path).
     engine = create_engine(database_url, search_path=schema)
     container = bootstrap(settings, engine=engine, channel_builders={})
-    return create_app(container, dispose_on_shutdown=True)
+    return web_app(container, dispose_on_shutdown=True)
 
 
 async def serve(app: FastAPI, max_seconds: float) -> None:

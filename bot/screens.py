@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from app.phones import mask_phone
+from bot.deps import ChatDeps
+from bot.phones import mask_phone
 from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.services import views
 from domain.services.customers import live_customer
-
-if TYPE_CHECKING:
-    from app.bootstrap import Container
 
 SCREENS = ("menu", "help", "balance", "repairs", "tier", "offers", "invite", "profile")
 InviteLink = Callable[[str], str]
 
 
 class Screens:
-    def __init__(self, container: Container) -> None:
-        self._c = container
+    def __init__(self, deps: ChatDeps) -> None:
+        self._c = deps
 
     async def render(
         self, name: str, customer_id: int, channel: str, *, invite_link_for: InviteLink | None = None

@@ -18,7 +18,7 @@ class SystemClock(Clock):
 
 
 class FixedClock(Clock):
-    """A clock that moves only when told to: for tests and for `jobs run --date`."""
+    """A clock that moves only when told to: for tests, and for work done "as if it were" another day."""
 
     def __init__(self, at: datetime) -> None:
         if at.tzinfo is None:

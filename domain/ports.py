@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Self
 
 from domain.customers import Channel, ChannelIdentity, Customer
+from domain.dialogue import DialogueRepository, MessageStatusRepository
 from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage
 from domain.redemptions import Redemption
@@ -208,6 +209,8 @@ class UnitOfWork(abc.ABC):
     outbox: OutboxRepository
     jobs: JobRunRepository
     redemptions: RedemptionRepository
+    dialogues: DialogueRepository
+    message_statuses: MessageStatusRepository
 
     async def __aenter__(self) -> Self:
         return self

@@ -1,28 +1,31 @@
 """Chat dialogue state (a state name and a small JSON document per key), kept in the database.
 
-Not a domain repository: it backs the chat front ends' dialogue machinery (aiogram's FSM), so it
-talks to the engine directly, one short transaction per call. A key with no state and no data has
-no row, so the table holds only dialogues in progress.
+It backs the chat front ends' dialogue machinery (aiogram's FSM), so it talks to the engine
+directly, one short transaction per call (the ChatStateStore port says why). A key with no state
+and no data has no row, so the table holds only dialogues in progress.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from domain.clock import Clock
+from domain.dialogue import ChatStateStore
 from store.tables_telegram import telegram_chat_states as t
 
 EMPTY = "{}"
 
 
-class ChatStateStore:
-    def __init__(self, engine: AsyncEngine) -> None:
+class SqlChatStateStore(ChatStateStore):
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         self._engine = engine
+        self._clock = clock
 
     async def get(self, key: str) -> tuple[str | None, dict[str, Any]]:
         async with self._engine.connect() as conn:
@@ -42,20 +45,19 @@ class ChatStateStore:
     async def _write(self, key: str, values: dict[str, Any], *, clearing: bool) -> None:
         async with self._engine.begin() as conn:
             if clearing:  # most "clear" calls find no row: update-then-drop, never insert
-                values = {**values, "updated_at": datetime.now(UTC)}
+                values = {**values, "updated_at": self._clock.now()}
                 await conn.execute(sa.update(t).where(t.c.key == key).values(**values))
                 await self._drop_if_empty(conn, key)
             else:
                 await self._upsert(conn, key, values)
 
     async def purge(self, older_than: datetime) -> int:
-        """Forget dialogues abandoned before `older_than` (they may hold a phone number)."""
         async with self._engine.begin() as conn:
             result = await conn.execute(sa.delete(t).where(t.c.updated_at < older_than))
         return int(result.rowcount or 0)
 
     async def _upsert(self, conn: AsyncConnection, key: str, values: dict[str, Any]) -> None:
-        values = {**values, "updated_at": datetime.now(UTC)}
+        values = {**values, "updated_at": self._clock.now()}
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(t).values(key=key, **values)
         await conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.key], set_=values))

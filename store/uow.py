@@ -17,6 +17,7 @@ from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepos
 from store.repositories.ledger import SqlLedgerRepository
 from store.repositories.redemptions import SqlRedemptionRepository
 from store.repositories.repairs import SqlRepairRepository
+from store.repositories.whatsapp import SqlDialogueRepository, SqlMessageStatusRepository
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -36,6 +37,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.outbox = SqlOutboxRepository(s)
         self.jobs = SqlJobRunRepository(s)
         self.redemptions = SqlRedemptionRepository(s)
+        self.dialogues = SqlDialogueRepository(s)
+        self.message_statuses = SqlMessageStatusRepository(s)
         return self
 
     async def __aexit__(

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.customers import Channel, ChannelIdentity, Customer
+from domain.dialogue import Dialogue, DialogueRepository, MessageStatusRepository
 from domain.errors import AlreadyReversed, InsufficientPoints, PhoneAlreadyRegistered, SourceKeyConflict
 from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage, OutboxStatus
@@ -39,6 +40,8 @@ class Store:
         self.outbox: dict[str, OutboxMessage] = {}
         self.jobs: dict[tuple[str, str], str | None] = {}
         self.redemptions: dict[int, Redemption] = {}
+        self.dialogues: dict[str, Dialogue] = {}
+        self.message_statuses: dict[str, tuple[str, int | None]] = {}
         self.next_id = 1
 
     def new_id(self) -> int:
@@ -355,6 +358,36 @@ class FakeRedemptions(RedemptionRepository):
         ]
 
 
+class FakeDialogues(DialogueRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def get(self, key: str) -> Dialogue | None:
+        d = self.s.dialogues.get(key)
+        return copy.deepcopy(d) if d else None
+
+    async def save(self, dialogue: Dialogue) -> None:
+        self.s.dialogues[dialogue.key] = copy.deepcopy(dialogue)
+
+    async def delete(self, key: str) -> None:
+        self.s.dialogues.pop(key, None)
+
+    async def delete_older_than(self, moment: datetime) -> None:
+        for key in [k for k, d in self.s.dialogues.items() if d.updated_at < moment]:
+            del self.s.dialogues[key]
+
+
+class FakeMessageStatuses(MessageStatusRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def get(self, message_sid: str) -> tuple[str, int | None] | None:
+        return self.s.message_statuses.get(message_sid)
+
+    async def put(self, message_sid: str, status: str, error_code: int | None, at: datetime) -> None:
+        self.s.message_statuses[message_sid] = (status, error_code)
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Commits by keeping the store; rolls back by restoring the snapshot taken on entry."""
 
@@ -374,6 +407,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.outbox = FakeOutbox(s)
         self.jobs = FakeJobs(s)
         self.redemptions = FakeRedemptions(s)
+        self.dialogues = FakeDialogues(s)
+        self.message_statuses = FakeMessageStatuses(s)
         return self
 
     async def commit(self) -> None:

@@ -26,10 +26,10 @@ from app.bootstrap import Container, bootstrap
 from app.settings import Settings
 from bot.telegram.dispatcher import build_dispatcher
 from bot.telegram.runtime import BOT_DEFAULTS
-from bot.telegram.storage import DatabaseStorage
+from bot.telegram.storage import DatabaseStorage, HashedKeyBuilder, dialogue_secret
 from domain.clock import FixedClock
 from domain.rules import ProgramRules
-from store.chat_state import ChatStateStore
+from store.chat_state import SqlChatStateStore
 from tests.conftest import Database
 
 TOKEN = "42:TEST-token-for-the-loyalty-bot"
@@ -194,7 +194,9 @@ class TelegramWorld:
 
     def new_chat(self, **kwargs: Any) -> Chat:
         """A new dispatcher and bot each time, like a restarted process; the storage is the database."""
-        dp = build_dispatcher(self.container, DatabaseStorage(ChatStateStore(self.container.engine)))
+        store = SqlChatStateStore(self.container.engine, self.clock)
+        storage = DatabaseStorage(store, HashedKeyBuilder(dialogue_secret(TOKEN)))
+        dp = build_dispatcher(self.container.chat, storage)
         session = RecordingSession()
         return Chat(
             dp=dp,

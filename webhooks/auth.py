@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from domain.clock import Clock
-from webhooks.deps import ContainerDep
+from webhooks.deps import Deps
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <ADMIN_API_TOKEN>`")
 
@@ -24,18 +24,18 @@ def _unauthorized(detail: str) -> HTTPException:
 
 
 async def require_admin(
-    container: ContainerDep,
+    deps: Deps,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
     """The one API token, compared in constant time; no token configured means no access at all."""
-    token = container.settings.admin_api_token
+    token = deps.admin_api_token
     if token is None:
         raise _unauthorized("the API is off: ADMIN_API_TOKEN is not set on the server")
     if credentials is None:
         raise _unauthorized("missing bearer token")
     # Starlette decodes headers as latin-1: encoding back gives the bytes that were sent.
     sent = credentials.credentials.encode("latin-1")
-    if not hmac.compare_digest(sent, token.get_secret_value().encode("utf-8")):
+    if not hmac.compare_digest(sent, token.encode("utf-8")):
         raise _unauthorized("invalid bearer token")
 
 
@@ -56,7 +56,7 @@ class _ClockedWebhook(Webhook):
     """The library's verification, with the product's clock for the ±5-minute window.
 
     standardwebhooks reads the system time in its private `__verify_timestamp`; the product
-    runs on its own Clock (tests and `jobs run --date` move it), so that one method is replaced.
+    runs on its own Clock (tests move it), so that one method is replaced.
     """
 
     def __init__(self, secret: str, clock: Clock) -> None:

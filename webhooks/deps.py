@@ -1,23 +1,43 @@
-"""Dependencies of the routes, as Annotated aliases."""
+"""Dependencies of the routes, as Annotated aliases, and what the web edge needs from the root."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from app.bootstrap import Container
+from bot.telegram.runtime import TelegramRuntime
+from bot.whatsapp.runtime import WhatsAppRuntime
+from domain.clock import Clock
+from domain.ports import UnitOfWork
+from domain.rules import ProgramRules
 
 
-async def get_container(request: Request) -> Container:
+@dataclass(frozen=True)
+class WebDeps:
+    """The parts the routes use, built by the composition root (app/)."""
+
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    rules: ProgramRules
+    ping_database: Callable[[], Awaitable[None]]  # raises when the database does not answer
+    admin_api_token: str | None = None  # None: /api/v1 refuses every call
+    repair_webhook_secret: str | None = None  # None: /webhooks/repairs refuses every event
+    telegram: TelegramRuntime | None = None
+    whatsapp: WhatsAppRuntime | None = None
+
+
+async def get_deps(request: Request) -> WebDeps:
     # async: a plain `def` dependency runs in the thread pool on every request (measured by
     # benchmarks/webhook_ingestion.py: ~40% of a webhook's CPU went to that round trip).
-    container: Container = request.app.state.container
-    return container
+    deps: WebDeps = request.app.state.deps
+    return deps
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
+Deps = Annotated[WebDeps, Depends(get_deps)]
 
 
 _ACTOR = re.compile(r"[^\w .@+-]")

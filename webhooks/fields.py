@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
 
-from app.phones import InvalidPhone, normalize_phone
+from bot.phones import InvalidPhone, normalize_phone
 
 # ASCII digits only: Python's and pydantic's \d also match Arabic-Indic and other digits.
 _MONEY = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")

@@ -2,37 +2,39 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aiogram import Dispatcher, F
 from aiogram.enums import ChatType
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from bot.deps import ChatDeps
 from bot.screens import Screens
 from bot.telegram.middlewares import CommandsLeaveEdits, CustomerMiddleware
 from bot.telegram.routers import get_routers
-from bot.telegram.storage import DatabaseStorage, dialogue_secret
-
-if TYPE_CHECKING:
-    from app.bootstrap import Container
+from bot.telegram.storage import DatabaseStorage
 
 
 def build_dispatcher(
-    container: Container, storage: BaseStorage, isolation: BaseEventIsolation | None = None
+    deps: ChatDeps, storage: BaseStorage, isolation: BaseEventIsolation | None = None
 ) -> Dispatcher:
-    """Handlers receive `container`, `screens`, `customer` and `texts` by name."""
+    """Handlers name what they use: `uow`, `clock`, `rules`, `policy`, `timezone`, `screens`, plus
+    `customer` and `texts` from the middleware."""
     if isinstance(storage, DatabaseStorage) and not storage.keyed:
-        token = container.settings.telegram_bot_token
-        if token is None:
-            raise ValueError("the dialogue storage is keyed from the bot token, and there is none")
-        storage = storage.keyed_by(dialogue_secret(token.get_secret_value()))
+        raise ValueError("the dialogue storage needs its key builder (HashedKeyBuilder)")
     dp = Dispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation())
-    dp["container"] = container
-    dp["screens"] = Screens(container)
+    dp.workflow_data.update(
+        uow=deps.uow,
+        clock=deps.clock,
+        rules=deps.rules,
+        policy=deps.policy,
+        timezone=deps.timezone,
+        renderer=deps.renderer,
+        default_locale=deps.default_locale,
+        screens=Screens(deps),
+    )
     # The bot is for private chats; in a group it stays quiet rather than answer everybody.
     dp.message.filter(F.chat.type == ChatType.PRIVATE)
-    dp.update.outer_middleware(CustomerMiddleware(container))
+    dp.update.outer_middleware(CustomerMiddleware(deps))
     dp.message.outer_middleware(CommandsLeaveEdits())
     dp.include_routers(*get_routers())
     return dp

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject, User
 
+from bot.deps import ChatDeps
 from bot.telegram.filters import is_command
 from bot.telegram.states import ProfileEdit
 from bot.telegram.texts import Texts, choose_locale
 from domain.customers import Channel, Customer
-
-if TYPE_CHECKING:
-    from app.bootstrap import Container
+from domain.services.inbound import note_inbound
 
 # Refreshing last_inbound_at on every message would be a write per update; this is enough for
 # the delivery loop to prefer the channel the customer used lately.
@@ -30,8 +29,8 @@ LEFT_BY_COMMANDS = frozenset(state.state for state in ProfileEdit.__states__)
 class CustomerMiddleware(BaseMiddleware):
     """Puts `customer` (None until registered) and `texts` (their language) into handler data."""
 
-    def __init__(self, container: Container) -> None:
-        self._container = container
+    def __init__(self, deps: ChatDeps) -> None:
+        self._deps = deps
 
     async def __call__(
         self,
@@ -43,31 +42,23 @@ class CustomerMiddleware(BaseMiddleware):
         customer = await self._customer_of(user) if user is not None else None
         data["customer"] = customer
         data["texts"] = Texts(
-            self._container.renderer,
+            self._deps.renderer,
             choose_locale(
                 customer.locale if customer else None,
                 user.language_code if user else None,
-                self._container.settings.default_locale,
+                self._deps.default_locale,
             ),
         )
         return await handler(event, data)
 
     async def _customer_of(self, user: User) -> Customer | None:
-        now = self._container.clock.now()
-        async with self._container.uow() as uow:
-            identity = await uow.identities.get(Channel.TELEGRAM, str(user.id))
-            if identity is None:
-                return None
-            customer = await uow.customers.get(identity.customer_id)
-            if customer is None or customer.is_deleted:
-                return None
-            stale = identity.last_inbound_at is None or now - identity.last_inbound_at > INBOUND_REFRESH
-            if stale or identity.unreachable_at is not None:
-                # A customer who writes again has unblocked the bot.
-                identity.last_inbound_at, identity.unreachable_at = now, None
-                await uow.identities.update(identity)
-                await uow.commit()
-        return customer
+        now = self._deps.clock.now()
+        async with self._deps.uow() as uow:
+            known = await note_inbound(
+                uow, Channel.TELEGRAM, str(user.id), now, refresh_after=INBOUND_REFRESH
+            )
+            await uow.commit()
+        return known[1] if known else None
 
 
 class CommandsLeaveEdits(BaseMiddleware):

@@ -1,4 +1,4 @@
-"""Parsing what a customer types: referral payloads (birthdays: bot/birthdays.py)."""
+"""Parsing what a customer types: referral payloads (birthdays: domain/birthdays.py)."""
 
 from __future__ import annotations
 

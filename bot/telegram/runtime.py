@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -13,16 +13,15 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 
+from bot.deps import ChatDeps
 from bot.telegram.commands import set_commands
 from bot.telegram.dispatcher import build_dispatcher
 from bot.telegram.limits import SplitLongMessages
 from bot.telegram.sender import TelegramSender
-from bot.telegram.storage import ABANDONED_DIALOGUE, DatabaseStorage, build_storage, dialogue_secret
+from bot.telegram.storage import ABANDONED_DIALOGUE, DatabaseStorage
 from domain.delivery import MessageSender
-
-if TYPE_CHECKING:
-    from app.bootstrap import Container
 
 log = logging.getLogger("loyalty")
 
@@ -32,18 +31,24 @@ MAX_POLLING_BACKOFF = 60.0
 BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
 
 
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str
+    api_url: str | None = None  # a local Bot API server, or a test double
+    webhook_url: str | None = None  # set: webhook mode; unset: long polling
+    webhook_secret: str | None = None
+
+
 class TelegramRuntime:
     """A ChannelRuntime. `webhook` says whether updates arrive at POST /telegram/webhook."""
 
-    def __init__(self, container: Container, bot: Bot, dispatcher: Dispatcher) -> None:
-        self.container = container
+    def __init__(self, config: TelegramConfig, deps: ChatDeps, bot: Bot, dispatcher: Dispatcher) -> None:
+        self.deps = deps
         self.bot = bot
         self.dispatcher = dispatcher
         self.sender: MessageSender = TelegramSender(bot)
-        settings = container.settings
-        self.webhook_url = str(settings.telegram_webhook_url) if settings.telegram_webhook_url else None
-        secret = settings.telegram_webhook_secret
-        self.webhook_secret = secret.get_secret_value() if secret else None
+        self.webhook_url = config.webhook_url
+        self.webhook_secret = config.webhook_secret
         self._polling: asyncio.Task[None] | None = None
 
     @property
@@ -54,11 +59,11 @@ class TelegramRuntime:
         """Announce the commands, then set the webhook or start polling in the background."""
         storage = self.dispatcher.storage
         if isinstance(storage, DatabaseStorage):
-            forgotten = await storage.purge(self.container.clock.now() - ABANDONED_DIALOGUE)
+            forgotten = await storage.purge(self.deps.clock.now() - ABANDONED_DIALOGUE)
             if forgotten:
                 log.info("telegram: forgot %s abandoned dialogues", forgotten)
         try:
-            await set_commands(self.bot, self.container.renderer, self.container.settings.default_locale)
+            await set_commands(self.bot, self.deps.renderer, self.deps.default_locale)
             if self.webhook_url:
                 await self.bot.set_webhook(
                     self.webhook_url,
@@ -100,24 +105,15 @@ class TelegramRuntime:
         await self.bot.session.close()
 
 
-def build_bot(container: Container) -> Bot:
+def build_bot(config: TelegramConfig) -> Bot:
     """No connection is made here: aiohttp opens its session on the first request."""
-    settings = container.settings
-    assert settings.telegram_bot_token is not None
-    api_url = settings.telegram_api_url
-    session = AiohttpSession(api=TelegramAPIServer.from_base(str(api_url))) if api_url else AiohttpSession()
+    api = config.api_url
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api)) if api else AiohttpSession()
     session.middleware(SplitLongMessages())  # every text the bot sends passes here
-    return Bot(
-        settings.telegram_bot_token.get_secret_value(),
-        session=session,
-        default=BOT_DEFAULTS,
-    )
+    return Bot(config.token, session=session, default=BOT_DEFAULTS)
 
 
-def build_telegram(container: Container) -> TelegramRuntime | None:
-    settings = container.settings
-    if settings.telegram_bot_token is None:
-        return None  # app/cli.py says so in its start-up line
-    secret = dialogue_secret(settings.telegram_bot_token.get_secret_value())
-    storage, isolation = build_storage(container.engine, settings.redis_url, secret)
-    return TelegramRuntime(container, build_bot(container), build_dispatcher(container, storage, isolation))
+def build_telegram(
+    config: TelegramConfig, deps: ChatDeps, storage: BaseStorage, isolation: BaseEventIsolation | None
+) -> TelegramRuntime:
+    return TelegramRuntime(config, deps, build_bot(config), build_dispatcher(deps, storage, isolation))

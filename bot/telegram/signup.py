@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import User
 
-from bot.birthdays import BIRTHDAY_EXAMPLE
+from bot.deps import PrivacyPolicy
 from bot.telegram import keyboards as kb
 from bot.telegram.states import Signup
 from bot.telegram.texts import Texts
+from domain.birthdays import BIRTHDAY_EXAMPLE
+from domain.clock import Clock
 from domain.customers import Channel, Registration
+from domain.ports import UnitOfWork
+from domain.rules import ProgramRules
 from domain.services.registration import register_customer, set_birthday, set_marketing_consent
-
-if TYPE_CHECKING:
-    from app.bootstrap import Container
 
 
 async def ask_consent(
-    bot: Bot, chat_id: int, state: FSMContext, texts: Texts, container: Container, referral: str | None
+    bot: Bot, chat_id: int, state: FSMContext, texts: Texts, policy: PrivacyPolicy, referral: str | None
 ) -> None:
     """Nothing about the person is kept before they agree: the state holds only the referral code."""
     await state.set_state(Signup.consent)
     await state.set_data({"referral": referral} if referral else {})
-    settings = container.settings
     text = texts(
         "tg_consent",
-        policy_url=str(settings.privacy_policy_url),
-        policy_version=settings.privacy_policy_version,
+        policy_url=policy.url,
+        policy_version=policy.version,
         referred=referral is not None,
     )
     await bot.send_message(chat_id, text, reply_markup=kb.consent(texts))
@@ -53,7 +53,7 @@ async def ask_marketing(bot: Bot, chat_id: int, state: FSMContext, texts: Texts)
     await bot.send_message(chat_id, texts("tg_ask_marketing"), reply_markup=kb.marketing(texts))
 
 
-async def resume(bot: Bot, chat_id: int, state: FSMContext, texts: Texts, container: Container) -> None:
+async def resume(bot: Bot, chat_id: int, state: FSMContext, texts: Texts, policy: PrivacyPolicy) -> None:
     """Ask again the step the dialogue stands at (or begin it)."""
     current = await state.get_state()
     if current == Signup.phone.state:
@@ -64,41 +64,50 @@ async def resume(bot: Bot, chat_id: int, state: FSMContext, texts: Texts, contai
         await ask_marketing(bot, chat_id, state, texts)
     else:
         referral = (await state.get_data()).get("referral")
-        await ask_consent(bot, chat_id, state, texts, container, referral)
+        await ask_consent(bot, chat_id, state, texts, policy, referral)
 
 
 async def finish(
-    bot: Bot, user: User, state: FSMContext, texts: Texts, container: Container, marketing_opt_in: bool
+    bot: Bot,
+    user: User,
+    state: FSMContext,
+    texts: Texts,
+    marketing_opt_in: bool,
+    *,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    rules: ProgramRules,
+    policy: PrivacyPolicy,
 ) -> None:
     """Register (or join the customer who owns the phone), then welcome them with the menu."""
     data = await state.get_data()
     if "phone" not in data:  # a stale button from an abandoned dialogue
-        return await resume(bot, user.id, state, texts, container)
-    now = container.clock.now()
+        return await resume(bot, user.id, state, texts, policy)
+    now = clock.now()
     registration = Registration(
         phone=data["phone"],
         name=data.get("name"),
         locale=texts.locale,
-        policy_version=container.settings.privacy_policy_version,
+        policy_version=policy.version,
         marketing_opt_in=marketing_opt_in,
         birthday=date.fromisoformat(data["birthday"]) if data.get("birthday") else None,
         channel=Channel.TELEGRAM,
         external_id=str(user.id),
         referral_code=data.get("referral"),
     )
-    async with container.uow() as uow:
-        result = await register_customer(uow, container.rules, registration, now)
+    async with uow() as unit:
+        result = await register_customer(unit, rules, registration, now)
         customer, customer_id = result.customer, result.customer.id
         assert customer_id is not None
         if result.joined_existing:  # the answers given just now are the customer's latest word
-            customer = await set_marketing_consent(uow, customer_id, marketing_opt_in, now)
+            customer = await set_marketing_consent(unit, customer_id, marketing_opt_in, now)
             if registration.birthday and customer.birthday is None:
-                customer = await set_birthday(uow, customer_id, registration.birthday, now)
-        balance = await uow.ledger.balance_of(customer_id)
-        await uow.commit()
+                customer = await set_birthday(unit, customer_id, registration.birthday, now)
+        balance = await unit.ledger.balance_of(customer_id)
+        await unit.commit()
     await state.clear()
     texts = Texts(texts.renderer, customer.locale)
-    tier_name = container.rules.tier(customer.tier).name(customer.locale)
+    tier_name = rules.tier(customer.tier).name(customer.locale)
     if result.joined_existing:
         text = texts("tg_joined", balance=balance, tier_name=tier_name)
     else:

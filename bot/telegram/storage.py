@@ -23,9 +23,8 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 from aiogram.fsm.storage.redis import RedisStorage
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.chat_state import ChatStateStore
+from domain.dialogue import ChatStateStore
 
 # A sign-up left unfinished this long is forgotten: it may hold a phone number.
 ABANDONED_DIALOGUE = timedelta(days=30)
@@ -58,7 +57,7 @@ class HashedKeyBuilder(KeyBuilder):
 class DatabaseStorage(BaseStorage):
     """aiogram FSM storage on the product's database: a dialogue survives a restart of the process.
 
-    Without a key builder it is keyed when the dispatcher is built (`keyed_by`), from the token.
+    Without a key builder it refuses to work: raw ids must never become a key by accident.
     """
 
     def __init__(self, store: ChatStateStore, key_builder: KeyBuilder | None = None) -> None:
@@ -75,7 +74,7 @@ class DatabaseStorage(BaseStorage):
 
     def _key(self, key: StorageKey) -> str:
         if self._keys is None:  # raw ids must never become a key by accident
-            raise RuntimeError("DatabaseStorage has no key builder: build the dispatcher with it")
+            raise RuntimeError("DatabaseStorage has no key builder: give it one (HashedKeyBuilder)")
         return self._keys.build(key)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -97,11 +96,11 @@ class DatabaseStorage(BaseStorage):
         return await self._store.purge(older_than)
 
     async def close(self) -> None:
-        """The engine belongs to the container, which disposes of it."""
+        """The engine belongs to the composition root, which disposes of it."""
 
 
 def build_storage(
-    engine: AsyncEngine, redis_url: str | None, secret: bytes
+    chat_states: ChatStateStore, redis_url: str | None, secret: bytes
 ) -> tuple[BaseStorage, BaseEventIsolation | None]:
     """Redis (connecting lazily, on first use) when configured, with a lock shared by the replicas;
     else the database, with the dispatcher's in-process lock."""
@@ -111,4 +110,4 @@ def build_storage(
             redis_url, key_builder=keys, state_ttl=ABANDONED_DIALOGUE, data_ttl=ABANDONED_DIALOGUE
         )
         return redis, redis.create_isolation()
-    return DatabaseStorage(ChatStateStore(engine), keys), None
+    return DatabaseStorage(chat_states, keys), None

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING
+from datetime import timedelta
 from urllib.parse import quote
 
+from bot.deps import ChatDeps
 from bot.screens import Screens
 from bot.whatsapp.member import MAX_TEXT, Member
 from bot.whatsapp.registration import Registrar
 from bot.whatsapp.state import Inbound, Outcome, Say, dialogue_key
 from domain.customers import Channel
 from domain.errors import DomainError
-
-if TYPE_CHECKING:
-    from app.bootstrap import Container
+from domain.services.inbound import note_inbound
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +22,12 @@ CHANNEL = "whatsapp"
 
 
 class Conversation:
-    def __init__(self, container: Container, *, key_secret: str, sender_number: str) -> None:
-        self._c = container
+    def __init__(self, deps: ChatDeps, *, key_secret: str, sender_number: str) -> None:
+        self._c = deps
         self._secret = key_secret
         self._sender_digits = "".join(ch for ch in sender_number if ch.isdigit())
-        self._screens = Screens(container)
-        self._registrar = Registrar(container.settings, container.rules)
+        self._screens = Screens(deps)
+        self._registrar = Registrar(deps)
         self._member = Member()
 
     async def handle(self, msg: Inbound) -> str | None:
@@ -39,13 +38,11 @@ class Conversation:
             # Twilio retries a webhook it thinks failed; the MessageSid makes the retry harmless.
             if msg.message_sid and not await uow.events.claim(f"wa:{msg.message_sid}", CHANNEL, now):
                 return None
-            identity = await uow.identities.get(Channel.WHATSAPP, msg.wa_id)
-            customer = await uow.customers.get(identity.customer_id) if identity else None
+            # every message (re)opens the 24-hour window for outbox messages
+            known = await note_inbound(uow, Channel.WHATSAPP, msg.wa_id, now, refresh_after=timedelta(0))
+            customer = known[1] if known else None
             try:
-                if identity is not None and customer is not None and not customer.is_deleted:
-                    identity.last_inbound_at = now  # opens the 24-hour window for outbox messages
-                    identity.unreachable_at = None
-                    await uow.identities.update(identity)
+                if customer is not None:
                     outcome = await self._member.handle(uow, key, msg, customer, now)
                 else:
                     if len(msg.body) > MAX_TEXT:  # not worth parsing before there is an account
@@ -53,7 +50,7 @@ class Conversation:
                     outcome = await self._registrar.handle(uow, key, msg, now)
             except DomainError as exc:
                 log.warning("WhatsApp message refused by the domain: %s", exc.code)
-                locale = customer.locale if customer else self._c.settings.default_locale
+                locale = customer.locale if customer else self._c.default_locale
                 return self._c.renderer.render("wa_error", locale, CHANNEL)
             await uow.commit()
         return await self.render(outcome)

@@ -14,12 +14,12 @@ from bot.whatsapp.keywords import (
     referral_code_in,
     wanted_locale,
 )
-from bot.whatsapp.state import Inbound, Outcome, Say, Show, dialogues
+from bot.whatsapp.state import Inbound, Outcome, Say, Show
 from domain.customers import Customer
+from domain.dialogue import Dialogue
 from domain.ports import UnitOfWork
 from domain.services.privacy import delete_customer
 from domain.services.registration import set_locale, set_marketing_consent
-from store.repositories.whatsapp import Dialogue
 
 CONFIRM_DELETE = "confirm_delete"
 CONFIRM_TTL = timedelta(minutes=10)
@@ -33,7 +33,7 @@ class Member:
     ) -> Outcome:
         assert customer.id is not None
         locale, cid = customer.locale, customer.id
-        repo = dialogues(uow)
+        repo = uow.dialogues
         command = command_of(msg.body)
         pending = await repo.get(key)
         if pending is not None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.phones import InvalidPhone, normalize_whatsapp_id
-from app.settings import Settings
-from bot.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
+from bot.deps import ChatDeps
+from bot.phones import InvalidPhone, normalize_whatsapp_id
 from bot.whatsapp.keywords import (
     Command,
     command_of,
@@ -23,12 +22,12 @@ from bot.whatsapp.keywords import (
     referral_code_in,
     wanted_locale,
 )
-from bot.whatsapp.state import Inbound, Outcome, Say, Show, dialogues
+from bot.whatsapp.state import Inbound, Outcome, Say, Show
+from domain.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
 from domain.customers import Channel, Registration
+from domain.dialogue import Dialogue
 from domain.ports import UnitOfWork
-from domain.rules import ProgramRules
 from domain.services.registration import RegistrationResult, register_customer
-from store.repositories.whatsapp import Dialogue
 
 STATE_TTL = timedelta(days=1)  # a registration left half-way starts over after a day
 CONSENT, BIRTHDAY, MARKETING = "consent", "birthday", "marketing"
@@ -36,17 +35,16 @@ CONSENT, BIRTHDAY, MARKETING = "consent", "birthday", "marketing"
 
 @dataclass
 class Registrar:
-    settings: Settings
-    rules: ProgramRules
+    deps: ChatDeps
 
     async def handle(self, uow: UnitOfWork, key: str, msg: Inbound, now: datetime) -> Outcome:
-        repo = dialogues(uow)
+        repo = uow.dialogues
         state = await repo.get(key)
         if state is not None and (now - state.updated_at > STATE_TTL or state.step not in _STEPS):
             await repo.delete(key)
             state = None
         command = command_of(msg.body)
-        locale = state.locale if state else detect_locale(msg.body, self.settings.default_locale)
+        locale = state.locale if state else detect_locale(msg.body, self.deps.default_locale)
         if command is Command.STOP:
             if state is not None:
                 await repo.delete(key)
@@ -64,16 +62,16 @@ class Registrar:
 
     async def _consent_step(self, uow: UnitOfWork, state: Dialogue, msg: Inbound, now: datetime) -> Outcome:
         if is_no(msg.body):
-            await dialogues(uow).delete(state.key)
+            await uow.dialogues.delete(state.key)
             return Outcome([Say("wa_declined")], state.locale)
         if not is_yes(msg.body):
             return Outcome([self._consent(state, again=True)], state.locale)
         try:
             phone = normalize_whatsapp_id(msg.wa_id)
         except InvalidPhone:
-            await dialogues(uow).delete(state.key)
+            await uow.dialogues.delete(state.key)
             return Outcome([Say("wa_phone_invalid")], state.locale)
-        state.data["policy_version"] = self.settings.privacy_policy_version
+        state.data["policy_version"] = self.deps.policy.version
         existing = await uow.customers.by_phone(phone)
         if existing is not None and not existing.is_deleted:
             # one person, one account: this number is a member already (e.g. through Telegram)
@@ -86,7 +84,7 @@ class Registrar:
         birthday: date | None = None
         if not (is_skip(msg.body) or is_no(msg.body)):
             try:
-                birthday = parse_birthday(msg.body, shop_today(now, self.settings.timezone))
+                birthday = parse_birthday(msg.body, shop_today(now, self.deps.timezone))
             except BadBirthday as bad:
                 context = {"reason": bad.reason, "example": BIRTHDAY_EXAMPLE}
                 return Outcome([Say("wa_birthday_invalid", context)], state.locale)
@@ -100,7 +98,7 @@ class Registrar:
         try:
             phone = normalize_whatsapp_id(msg.wa_id)
         except InvalidPhone:
-            await dialogues(uow).delete(state.key)
+            await uow.dialogues.delete(state.key)
             return Outcome([Say("wa_phone_invalid")], state.locale)
         raw_birthday = state.data.get("birthday")
         birthday = date.fromisoformat(raw_birthday) if raw_birthday else None
@@ -113,7 +111,7 @@ class Registrar:
             "bonus": result.welcome.entry.points if result.welcome else 0,
             "bonus_expires_at": result.welcome.entry.expires_at if result.welcome else None,
             "balance": result.welcome.balance if result.welcome else 0,
-            "tier_name": self.rules.tier(customer.tier).name(customer.locale),
+            "tier_name": self.deps.rules.tier(customer.tier).name(customer.locale),
         }
         return Outcome([Say("wa_welcome", context), Show("menu")], customer.locale, customer.id)
 
@@ -139,30 +137,30 @@ class Registrar:
             external_id=msg.wa_id,
             referral_code=state.data.get("referral"),
         )
-        result = await register_customer(uow, self.rules, registration, now)
-        await dialogues(uow).delete(state.key)
+        result = await register_customer(uow, self.deps.rules, registration, now)
+        await uow.dialogues.delete(state.key)
         return result
 
     def _joined(self, result: RegistrationResult) -> Outcome:
         customer = result.customer
         context = {
             "balance": customer.points_balance,
-            "tier_name": self.rules.tier(customer.tier).name(customer.locale),
+            "tier_name": self.deps.rules.tier(customer.tier).name(customer.locale),
         }
         return Outcome([Say("wa_joined", context), Show("menu")], customer.locale, customer.id)
 
     async def _next(self, uow: UnitOfWork, state: Dialogue, now: datetime, *replies: Say) -> Outcome:
         state.updated_at = now
-        await dialogues(uow).save(state)
+        await uow.dialogues.save(state)
         return Outcome(list(replies), state.locale)
 
     def _consent(self, state: Dialogue, *, again: bool = False) -> Say:
         return Say(
             "wa_consent",
             {
-                "policy_url": str(self.settings.privacy_policy_url),
-                "policy_version": self.settings.privacy_policy_version,
-                "bonus": self.rules.welcome.points,
+                "policy_url": self.deps.policy.url,
+                "policy_version": self.deps.policy.version,
+                "bonus": self.deps.rules.welcome.points,
                 "referred": bool(state.data.get("referral")),
                 "again": again,
             },

@@ -1,24 +1,21 @@
-"""The WhatsApp channel's parts, built from the settings; nothing connects until the first send."""
+"""The WhatsApp channel's parts, built from its config; nothing connects until the first send."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from twilio.request_validator import RequestValidator
 
+from bot.deps import ChatDeps
 from bot.whatsapp.client import BaseUrlHttpClient, make_client
 from bot.whatsapp.conversation import Conversation
 from bot.whatsapp.sender import WhatsAppSender
+from bot.whatsapp.templates import TwilioContentTemplate
 from domain.delivery import Delivered, MessageSender, RetryLater
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from app.bootstrap import Container
-    from app.runtime import ChannelRuntime
 
 log = logging.getLogger("loyalty")
 
@@ -29,32 +26,37 @@ MAX_REPLY_WAIT = 5.0  # seconds; the customer is waiting for this answer
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
 
+@dataclass(frozen=True)
+class WhatsAppConfig:
+    account_sid: str
+    auth_token: str
+    from_number: str  # whatsapp:+E164
+    public_base_url: str  # what Twilio reaches us at, and signs
+    api_base_url: str | None = None  # a proxy or a test double instead of api.twilio.com
+    templates: Mapping[str, TwilioContentTemplate] = field(default_factory=dict)
+
+
 class WhatsAppRuntime:
     """ChannelRuntime of WhatsApp, plus what the webhook routes need (validation, conversation)."""
 
-    def __init__(self, container: Container) -> None:
-        settings = container.settings
-        assert settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_whatsapp_from
-        token = settings.twilio_auth_token.get_secret_value()
-        self.account_sid = settings.twilio_account_sid
-        self.public_base_url = str(settings.public_base_url).rstrip("/")
+    def __init__(self, config: WhatsAppConfig, deps: ChatDeps) -> None:
+        token = config.auth_token
+        self.account_sid = config.account_sid
+        self.public_base_url = config.public_base_url.rstrip("/")
         self.validator = RequestValidator(token)
-        base = str(settings.twilio_api_base_url) if settings.twilio_api_base_url else None
-        self.http = BaseUrlHttpClient(base)
+        self.http = BaseUrlHttpClient(config.api_base_url)
         self.whatsapp = WhatsAppSender(
             make_client(self.account_sid, token, self.http),
-            settings.twilio_whatsapp_from,
-            clock=container.clock,
-            templates=settings.twilio_content_templates,
+            config.from_number,
+            clock=deps.clock,
+            templates=config.templates,
             status_callback=self._status_callback(),
         )
         self.sender: MessageSender = self.whatsapp
         # The auth token keys the dialogue HMAC: rotating it only restarts half-done registrations.
-        self.conversation = Conversation(
-            container, key_secret=token, sender_number=settings.twilio_whatsapp_from
-        )
-        self.uow = container.uow
-        self.clock = container.clock
+        self.conversation = Conversation(deps, key_secret=token, sender_number=config.from_number)
+        self.uow = deps.uow
+        self.clock = deps.clock
 
     def _status_callback(self) -> str | None:
         """Twilio cannot call a local address back; there the callbacks are simply not asked for."""
@@ -88,9 +90,3 @@ class WhatsAppRuntime:
 
     async def stop(self) -> None:
         await self.http.close()
-
-
-def build_whatsapp(container: Container) -> ChannelRuntime | None:
-    if not container.settings.whatsapp_enabled:
-        return None
-    return WhatsAppRuntime(container)

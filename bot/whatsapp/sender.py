@@ -16,9 +16,9 @@ import aiohttp
 from aiolimiter import AsyncLimiter
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 
-from app.settings import TwilioContentTemplate
 from bot.whatsapp.client import RateLimited
 from bot.whatsapp.split import split_text
+from bot.whatsapp.templates import TwilioContentTemplate
 from domain.clock import Clock
 from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable

@@ -1,4 +1,4 @@
-"""Where a WhatsApp conversation keeps its state: the database, keyed without the phone number."""
+"""A WhatsApp conversation's parts: its key (without the phone number), the message in, the replies out."""
 
 from __future__ import annotations
 
@@ -7,27 +7,10 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.ports import UnitOfWork
-from store.repositories.whatsapp import SqlDialogueRepository, SqlMessageStatusRepository
-from store.uow import SqlUnitOfWork
-
 
 def dialogue_key(secret: str, wa_id: str) -> str:
     """HMAC-SHA256 of the WaId: a stable key that does not reveal the number (64 hex characters)."""
     return hmac.new(secret.encode(), wa_id.encode(), hashlib.sha256).hexdigest()
-
-
-def dialogues(uow: UnitOfWork) -> SqlDialogueRepository:
-    """The dialogue rows in the unit of work's own transaction (so they commit with the change)."""
-    if not isinstance(uow, SqlUnitOfWork):
-        raise TypeError("WhatsApp dialogue state needs the SQL unit of work")
-    return SqlDialogueRepository(uow.session)
-
-
-def message_statuses(uow: UnitOfWork) -> SqlMessageStatusRepository:
-    if not isinstance(uow, SqlUnitOfWork):
-        raise TypeError("WhatsApp message statuses need the SQL unit of work")
-    return SqlMessageStatusRepository(uow.session)
 
 
 @dataclass(frozen=True)

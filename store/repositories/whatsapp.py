@@ -1,8 +1,7 @@
-"""The WhatsApp conversations in progress and the delivery statuses Twilio reports."""
+"""The chat conversations in progress and the delivery statuses the platforms report (WhatsApp's tables)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -10,30 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.dialogue import Dialogue, DialogueRepository, MessageStatusRepository
 from store.tables_whatsapp import whatsapp_dialogues, whatsapp_message_statuses
-
-# Twilio's message lifecycle; a callback for an earlier stage never replaces a later one.
-STATUS_RANK = {
-    "accepted": 0,
-    "scheduled": 0,
-    "queued": 1,
-    "sending": 2,
-    "sent": 3,
-    "delivered": 4,
-    "read": 5,
-    "undelivered": 6,
-    "failed": 6,
-    "canceled": 6,
-}
-
-
-@dataclass
-class Dialogue:
-    key: str
-    step: str
-    locale: str
-    updated_at: datetime
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 def _upsert(session: AsyncSession, table: sa.Table) -> Any:
@@ -42,7 +19,7 @@ def _upsert(session: AsyncSession, table: sa.Table) -> Any:
     return sqlite.insert(table)
 
 
-class SqlDialogueRepository:
+class SqlDialogueRepository(DialogueRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
@@ -73,7 +50,7 @@ class SqlDialogueRepository:
         await self._s.execute(sa.delete(whatsapp_dialogues).where(whatsapp_dialogues.c.updated_at < moment))
 
 
-class SqlMessageStatusRepository:
+class SqlMessageStatusRepository(MessageStatusRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
@@ -87,12 +64,7 @@ class SqlMessageStatusRepository:
         ).first()
         return (row[0], row[1]) if row else None
 
-    async def record(self, message_sid: str, status: str, error_code: int | None, at: datetime) -> bool:
-        """Keep the latest stage; False when the callback is older than what is stored."""
-        known = await self.get(message_sid)
-        if known is not None and STATUS_RANK.get(known[0], 0) > STATUS_RANK.get(status, 0):
-            return False
+    async def put(self, message_sid: str, status: str, error_code: int | None, at: datetime) -> None:
         values = {"status": status, "error_code": error_code, "updated_at": at}
         stmt = _upsert(self._s, whatsapp_message_statuses).values(message_sid=message_sid, **values)
         await self._s.execute(stmt.on_conflict_do_update(index_elements=["message_sid"], set_=values))
-        return True

@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
+from app.background import web_app
 from app.bootstrap import Container, bootstrap
 from app.settings import Settings
 from domain.clock import FixedClock
 from domain.rules import ProgramRules
 from store import migrate
 from tests.conftest import Database, reset
-from webhooks.app import create_app
 
 AppFactory = Callable[..., Any]
 
@@ -54,7 +54,7 @@ async def make_container(database: Database, clock: FixedClock, rules: ProgramRu
 @asynccontextmanager
 async def running(container: Container, *, background: bool = False) -> AsyncIterator[httpx.AsyncClient]:
     """The app with its lifespan run, and an HTTP client talking to it in-process."""
-    app = create_app(container, background=background)
+    app = web_app(container, background=background)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -65,7 +65,7 @@ def _spaces(text: str) -> str:
 
 async def test_every_screen_renders_for_a_real_customer_in_both_languages(container, clock, rules):
     ru = await _member_with_history(container, clock, rules)
-    screens = Screens(container)
+    screens = Screens(container.chat)
     for name in SCREENS:
         text = await screens.render(
             name, ru, "telegram", invite_link_for=lambda c: f"https://t.me/bot?start={c}"
@@ -84,7 +84,7 @@ async def test_every_screen_renders_for_a_real_customer_in_both_languages(contai
 
 async def test_the_invite_screen_carries_the_personal_link(container, clock, rules):
     cid = await _member_with_history(container, clock, rules, locale="en")
-    text = await Screens(container).render(
+    text = await Screens(container.chat).render(
         "invite", cid, "plain", invite_link_for=lambda code: f"https://t.me/shop_bot?start={code}"
     )
     async with container.uow() as uow:
@@ -94,9 +94,9 @@ async def test_the_invite_screen_carries_the_personal_link(container, clock, rul
 
 async def test_an_unknown_customer_or_screen_is_refused(container):
     with pytest.raises(CustomerNotFound):
-        await Screens(container).render("balance", 999, "plain")
+        await Screens(container.chat).render("balance", 999, "plain")
     with pytest.raises(ValueError):
-        await Screens(container).render("secrets", 1, "plain")
+        await Screens(container.chat).render("secrets", 1, "plain")
 
 
 async def test_export_holds_everything_kept_about_the_customer_as_json(container, clock, rules):
@@ -181,7 +181,7 @@ async def test_the_repairs_screen_shows_ten_active_and_five_recent_and_counts_th
 ):
     customer_id = await _many_repairs(container, clock, rules, active=25, done=8, locale=locale)
     for channel in ("telegram", "whatsapp"):
-        text = await Screens(container).render("repairs", customer_id, channel)
+        text = await Screens(container.chat).render("repairs", customer_id, channel)
         shown = [f"CORP-{k:03d}" for k in range(33) if f"CORP-{k:03d}" in text]
         assert shown == [f"CORP-{k:03d}" for k in (*range(3, 8), *range(23, 33))]  # the newest
         assert more_active in text and more_recent in text
@@ -190,5 +190,5 @@ async def test_the_repairs_screen_shows_ten_active_and_five_recent_and_counts_th
 
 async def test_a_repairs_screen_within_the_caps_says_nothing_about_more(container, clock, rules):
     customer_id = await _many_repairs(container, clock, rules, active=10, done=5, locale="ru")
-    text = await Screens(container).render("repairs", customer_id, "telegram")
+    text = await Screens(container.chat).render("repairs", customer_id, "telegram")
     assert text.count("CORP-") == 15 and "ещё" not in text

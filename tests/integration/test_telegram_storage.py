@@ -21,7 +21,7 @@ from bot.telegram.storage import (
     build_storage,
     dialogue_secret,
 )
-from store.chat_state import ChatStateStore
+from store.chat_state import SqlChatStateStore
 from tests.telegram_support import TOKEN, USER_ID, Chat, RecordingSession, count, register, tg
 
 __all__ = ["tg"]
@@ -34,8 +34,8 @@ def _key(chat: int = 1, destiny: str = "default") -> StorageKey:
     return StorageKey(bot_id=42, chat_id=chat, user_id=chat, destiny=destiny)
 
 
-async def test_state_and_data_are_kept_per_key_and_an_empty_dialogue_leaves_no_row(engine, tg):
-    storage = DatabaseStorage(ChatStateStore(engine), HashedKeyBuilder(SECRET))
+async def test_state_and_data_are_kept_per_key_and_an_empty_dialogue_leaves_no_row(engine, tg, clock):
+    storage = DatabaseStorage(SqlChatStateStore(engine, clock), HashedKeyBuilder(SECRET))
     await storage.set_state(_key(), Signup.phone)
     await storage.update_data(_key(), {"referral": "abc", "name": "Иван"})
     await storage.set_state(_key(2), "other")
@@ -51,16 +51,18 @@ async def test_state_and_data_are_kept_per_key_and_an_empty_dialogue_leaves_no_r
     await storage.close()
 
 
-async def test_the_storage_follows_the_settings(engine):
-    storage, isolation = build_storage(engine, None, SECRET)
+async def test_the_storage_follows_the_settings(engine, clock):
+    storage, isolation = build_storage(SqlChatStateStore(engine, clock), None, SECRET)
     assert isinstance(storage, DatabaseStorage) and storage.keyed and isolation is None
-    redis, redis_isolation = build_storage(engine, "redis://127.0.0.1:1/0", SECRET)  # nothing connects
+    redis, redis_isolation = build_storage(
+        SqlChatStateStore(engine, clock), "redis://127.0.0.1:1/0", SECRET
+    )  # nothing connects
     assert isinstance(redis, RedisStorage) and redis_isolation is not None
     await redis.close()
 
 
 async def test_the_dialogue_also_runs_on_redis(tg):
-    storage, isolation = build_storage(tg.container.engine, REDIS_URL, SECRET)
+    storage, isolation = build_storage(SqlChatStateStore(tg.container.engine, tg.clock), REDIS_URL, SECRET)
     try:
         await storage.get_state(_key(uuid.uuid4().int % 10**9))
     except OSError:
@@ -70,7 +72,7 @@ async def test_the_dialogue_also_runs_on_redis(tg):
     session = RecordingSession()
     user_id = 10**9 + uuid.uuid4().int % 10**8  # no clash with other runs on the same Redis
     chat = Chat(
-        dp=build_dispatcher(tg.container, storage, isolation),
+        dp=build_dispatcher(tg.container.chat, storage, isolation),
         bot=Bot(TOKEN, session=session, default=BOT_DEFAULTS),
         session=session,
         clock=tg.clock,
@@ -89,7 +91,7 @@ async def test_the_dialogue_also_runs_on_redis(tg):
 
 
 async def test_abandoned_dialogues_are_forgotten_when_the_bot_starts(engine, tg, clock):
-    store = ChatStateStore(engine)
+    store = SqlChatStateStore(engine, clock)
     await store.set_data("tg:old", {"phone": "+79161234567"})
     forgotten = await DatabaseStorage(store).purge(clock.now() + ABANDONED_DIALOGUE)
     assert forgotten == 1 and await count(tg.container, "telegram_chat_states") == 0
@@ -120,8 +122,8 @@ async def test_the_key_depends_on_the_bot_tokens_secret_and_every_part_of_aiogra
     assert TOKEN.encode() not in SECRET  # derived from the token, not the token
 
 
-async def test_a_storage_without_keys_refuses_rather_than_store_raw_ids(engine):
-    storage = DatabaseStorage(ChatStateStore(engine))
+async def test_a_storage_without_keys_refuses_rather_than_store_raw_ids(engine, clock):
+    storage = DatabaseStorage(SqlChatStateStore(engine, clock))
     with pytest.raises(RuntimeError):
         await storage.set_state(_key(), Signup.phone)
     assert storage.keyed_by(SECRET).keyed

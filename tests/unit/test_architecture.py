@@ -27,13 +27,37 @@ def test_the_contracts_hold_for_the_project():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_a_framework_import_in_the_domain_breaks_the_contract(tmp_path: Path):
+def _copy_with(tmp_path: Path, leak: str, code: str) -> Path:
+    """The project's packages copied beside the project's contracts, with one planted module."""
     for package in ("domain", "store", "messages", "bot", "webhooks", "scheduler", "app"):
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    leak = tmp_path / "domain" / "leak.py"
-    leak.write_text("import sqlalchemy\n", encoding="utf-8")
-    result = _lint(tmp_path)
+    (tmp_path / leak).write_text(code, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_framework_import_in_the_domain_breaks_the_contract(tmp_path: Path):
+    result = _lint(_copy_with(tmp_path, "domain/leak.py", "import sqlalchemy\n"))
     assert result.returncode != 0
     assert "domain imports only the standard library and itself" in result.stdout
     assert "domain.leak -> sqlalchemy" in result.stdout
+
+
+def test_a_back_import_of_the_composition_root_breaks_the_layers(tmp_path: Path):
+    result = _lint(_copy_with(tmp_path, "bot/leak.py", "from app.bootstrap import Container\n"))
+    assert result.returncode != 0
+    assert "layers in one direction" in result.stdout
+    assert "bot.leak -> app.bootstrap" in result.stdout
+
+
+def test_the_web_edge_importing_the_scheduler_breaks_the_layers(tmp_path: Path):
+    result = _lint(_copy_with(tmp_path, "webhooks/leak.py", "import scheduler.delivery\n"))
+    assert result.returncode != 0
+    assert "webhooks.leak -> scheduler.delivery" in result.stdout
+
+
+def test_a_chat_edge_reaching_the_store_breaks_the_contract(tmp_path: Path):
+    result = _lint(_copy_with(tmp_path, "bot/leak.py", "from store.uow import SqlUnitOfWork\n"))
+    assert result.returncode != 0
+    assert "the chat edges reach data only through the domain's ports" in result.stdout
+    assert "bot.leak -> store.uow" in result.stdout

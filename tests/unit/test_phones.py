@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.phones import InvalidPhone, mask_phone, normalize_phone, normalize_whatsapp_id
+from bot.phones import InvalidPhone, mask_phone, normalize_phone, normalize_whatsapp_id
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.birthdays import BadBirthday, parse_birthday
 from bot.telegram.parsing import referral_code
 from bot.telegram.texts import choose_locale
+from domain.birthdays import BadBirthday, parse_birthday
 
 TODAY = date(2026, 11, 22)
 

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from bot.birthdays import BadBirthday, parse_birthday
 from bot.whatsapp.keywords import (
     Command,
     command_of,
@@ -18,6 +17,7 @@ from bot.whatsapp.keywords import (
     referral_code_in,
     wanted_locale,
 )
+from domain.birthdays import BadBirthday, parse_birthday
 
 TODAY = date(2026, 11, 22)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, status
 
-from app.phones import InvalidPhone, normalize_phone
+from bot.phones import InvalidPhone, normalize_phone
 from domain.ports import UnitOfWork
 from domain.services.customers import live_customer
 from domain.services.points import adjust_points
@@ -20,7 +20,7 @@ from webhooks.api.schemas import (
     LedgerEntryOut,
     LedgerPage,
 )
-from webhooks.deps import AdminAuthor, ContainerDep
+from webhooks.deps import AdminAuthor, Deps
 from webhooks.errors import DomainErrorRoute, error_responses
 from webhooks.fields import INT64_MAX
 
@@ -35,7 +35,7 @@ async def _channels(uow: UnitOfWork, customer_id: int) -> list[str]:
 
 @router.get("", response_model=CustomerList, responses=error_responses(422))
 async def find_customers(
-    container: ContainerDep,
+    deps: Deps,
     phone: Annotated[str, Query(max_length=32, examples=["+79161234567"], description="Any usual spelling")],
 ) -> CustomerList:
     """Look a member up by phone; an unknown phone gives an empty list."""
@@ -46,7 +46,7 @@ async def find_customers(
             422,
             [{"loc": ["query", "phone"], "msg": f"not a valid phone number: {exc}", "type": "value_error"}],
         ) from None
-    async with container.uow() as uow:
+    async with deps.uow() as uow:
         customer = await uow.customers.by_phone(e164)
         if customer is None or customer.is_deleted or customer.id is None:
             return CustomerList(items=[])
@@ -54,9 +54,9 @@ async def find_customers(
 
 
 @router.get("/{customer_id}", response_model=CustomerDetail, responses=error_responses(404))
-async def get_customer(container: ContainerDep, customer_id: CustomerId) -> CustomerDetail:
+async def get_customer(deps: Deps, customer_id: CustomerId) -> CustomerDetail:
     """One member's card."""
-    async with container.uow() as uow:
+    async with deps.uow() as uow:
         customer = await live_customer(uow, customer_id)
         base = CustomerOut.of(customer, await _channels(uow, customer_id))
     return CustomerDetail(**base.model_dump(), locale=customer.locale, registered_at=customer.registered_at)
@@ -64,7 +64,7 @@ async def get_customer(container: ContainerDep, customer_id: CustomerId) -> Cust
 
 @router.get("/{customer_id}/ledger", response_model=LedgerPage, responses=error_responses(404, 422))
 async def get_ledger(
-    container: ContainerDep,
+    deps: Deps,
     customer_id: CustomerId,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     before_id: Annotated[
@@ -72,7 +72,7 @@ async def get_ledger(
     ] = None,
 ) -> LedgerPage:
     """A member's points history, newest first, one page at a time."""
-    async with container.uow() as uow:
+    async with deps.uow() as uow:
         await live_customer(uow, customer_id)
         entries = await uow.ledger.history(customer_id, limit=limit + 1, before_id=before_id)
     page = entries[:limit]
@@ -89,7 +89,7 @@ async def get_ledger(
     responses=error_responses(404, 409, 422),
 )
 async def add_adjustment(
-    container: ContainerDep,
+    deps: Deps,
     customer_id: CustomerId,
     body: AdjustmentIn,
     author: AdminAuthor,
@@ -105,7 +105,7 @@ async def add_adjustment(
 ) -> AdjustmentOut:
     """Credit or debit points by hand, with a reason; recorded with the caller as author."""
     key = f"adjustment:{idempotency_key or uuid.uuid4().hex}"
-    async with container.uow() as uow:
+    async with deps.uow() as uow:
         await live_customer(uow, customer_id)
         result = await adjust_points(
             uow,
@@ -114,8 +114,8 @@ async def add_adjustment(
             reason=body.reason,
             author=author,
             source_key=key,
-            now=container.clock.now(),
-            expires_in_days=container.rules.earning.expires_days,
+            now=deps.clock.now(),
+            expires_in_days=deps.rules.earning.expires_days,
         )
         await uow.commit()
     return AdjustmentOut(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, status
 from domain.redemptions import RedemptionNotFound
 from domain.services.redemptions import confirm_redemption, request_redemption
 from webhooks.api.schemas import ConfirmIn, ConfirmOut, RedemptionIn, RedemptionOut
-from webhooks.deps import AdminAuthor, ContainerDep
+from webhooks.deps import AdminAuthor, Deps
 from webhooks.errors import DomainErrorRoute, error_responses
 from webhooks.fields import INT64_MAX
 
@@ -24,47 +24,45 @@ router = APIRouter(prefix="/redemptions", tags=["redemptions"], route_class=Doma
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(404, 409, 422),
 )
-async def create_redemption(
-    container: ContainerDep, body: RedemptionIn, author: AdminAuthor
-) -> RedemptionOut:
+async def create_redemption(deps: Deps, body: RedemptionIn, author: AdminAuthor) -> RedemptionOut:
     """Check balance and bill share, and send a one-time code to the customer's chat."""
-    async with container.uow() as uow:
+    async with deps.uow() as uow:
         redemption = await request_redemption(
             uow,
-            container.rules,
+            deps.rules,
             phone=body.phone,
             points=body.points,
             order_id=body.order_id,
             bill_minor=body.amount,
-            now=container.clock.now(),
+            now=deps.clock.now(),
             author=author,
         )
         await uow.commit()
-    return RedemptionOut.of(redemption, container.rules.redemption.code_max_attempts)
+    return RedemptionOut.of(redemption, deps.rules.redemption.code_max_attempts)
 
 
 @router.get("/{redemption_id}", response_model=RedemptionOut, responses=error_responses(404))
-async def get_redemption(container: ContainerDep, redemption_id: RedemptionId) -> RedemptionOut:
+async def get_redemption(deps: Deps, redemption_id: RedemptionId) -> RedemptionOut:
     """A redemption's state (pending, confirmed, locked, expired)."""
-    async with container.uow() as uow:
+    async with deps.uow() as uow:
         redemption = await uow.redemptions.get(redemption_id)
     if redemption is None:
         raise RedemptionNotFound(f"redemption {redemption_id} not found")
-    return RedemptionOut.of(redemption, container.rules.redemption.code_max_attempts)
+    return RedemptionOut.of(redemption, deps.rules.redemption.code_max_attempts)
 
 
 @router.post("/{redemption_id}/confirm", response_model=ConfirmOut, responses=error_responses(404, 409, 422))
 async def confirm(
-    container: ContainerDep, redemption_id: RedemptionId, body: ConfirmIn, author: AdminAuthor
+    deps: Deps, redemption_id: RedemptionId, body: ConfirmIn, author: AdminAuthor
 ) -> ConfirmOut:
     """Spend the points with the code the customer read out; wrong codes count, the last one locks."""
-    async with container.uow() as uow:
+    async with deps.uow() as uow:
         outcome = await confirm_redemption(
             uow,
-            container.rules,
+            deps.rules,
             redemption_id=redemption_id,
             code=body.code,
-            now=container.clock.now(),
+            now=deps.clock.now(),
             author=author,
         )
         await uow.commit()  # a wrong try is counted even though it is refused

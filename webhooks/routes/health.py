@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
-from webhooks.deps import ContainerDep
+from webhooks.deps import Deps
 
 router = APIRouter(tags=["operations"])
 
@@ -15,11 +14,10 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", response_model=Health)
-async def healthz(container: ContainerDep, response: Response) -> Health:
+async def healthz(deps: Deps, response: Response) -> Health:
     """Liveness and database reachability, for load balancers."""
     try:
-        async with container.engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
+        await deps.ping_database()
     except Exception:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         return Health(status="degraded", database="unreachable")

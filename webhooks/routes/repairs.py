@@ -8,7 +8,6 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.bootstrap import Container
 from domain.repairs import (
     DeviceCategory,
     RecordRepairEvent,
@@ -20,7 +19,7 @@ from domain.services.repairs import RepairOutcome, record_repair_event
 from store.retry import run_with_retries
 from webhooks.auth import SignatureError, verify_repair_signature
 from webhooks.bodies import read_limited_body
-from webhooks.deps import ContainerDep
+from webhooks.deps import Deps, WebDeps
 from webhooks.fields import EventTime, Money, OrderId, Phone, Text
 
 router = APIRouter(tags=["repair system"])
@@ -183,20 +182,20 @@ _SIGNATURE_HEADERS = [
         },
     },
 )
-async def receive_repair_event(request: Request, container: ContainerDep) -> WebhookAck:
+async def receive_repair_event(request: Request, deps: Deps) -> WebhookAck:
     """Apply one signed repair-system event once; a repeated `webhook-id` is answered `duplicate`."""
-    secret = container.settings.repair_webhook_secret
+    secret = deps.repair_webhook_secret
     if secret is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "repair events are refused: REPAIR_WEBHOOK_SECRET is not set"
         )
     body = await read_limited_body(request, MAX_BODY_BYTES)
     try:
-        event_id = verify_repair_signature(secret.get_secret_value(), container.clock, body, request.headers)
+        event_id = verify_repair_signature(secret, deps.clock, body, request.headers)
     except SignatureError as exc:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc)) from None
     event = _parse(body)
-    outcome = await _record(container, event.to_command(event_id))
+    outcome = await _record(deps, event.to_command(event_id))
     return WebhookAck(status="duplicate" if outcome.duplicate else "processed")
 
 
@@ -215,12 +214,12 @@ def _parse(body: bytes) -> RepairEventIn:
     return event
 
 
-async def _record(container: Container, command: RecordRepairEvent) -> RepairOutcome:
+async def _record(deps: WebDeps, command: RecordRepairEvent) -> RepairOutcome:
     # An event is idempotent by its webhook-id, so a lost race (two first events of one new
     # order, a deadlock victim, a busy SQLite file) is simply applied again from the start.
     return await run_with_retries(
-        container.uow,
-        lambda uow: record_repair_event(uow, container.rules, command, container.clock.now()),
+        deps.uow,
+        lambda uow: record_repair_event(uow, deps.rules, command, deps.clock.now()),
         attempts=_RETRIES,
         retry_integrity=True,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
@@ -11,9 +10,7 @@ from aiogram.types import Chat, ErrorEvent
 
 from bot.telegram.texts import Texts
 from domain.errors import DomainError
-
-if TYPE_CHECKING:
-    from app.bootstrap import Container
+from messages import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +18,8 @@ log = logging.getLogger(__name__)
 async def on_error(
     event: ErrorEvent,
     bot: Bot,
-    container: Container,
+    renderer: Renderer,
+    default_locale: str,
     event_chat: Chat | None = None,
     texts: Texts | None = None,
 ) -> None:
@@ -34,7 +32,7 @@ async def on_error(
         log.error("update %s failed", event.update.update_id, exc_info=error)
     if event_chat is None or isinstance(error, TelegramAPIError):
         return  # nowhere to answer, or Telegram itself is what failed
-    texts = texts or Texts(container.renderer, container.settings.default_locale)
+    texts = texts or Texts(renderer, default_locale)
     code = error.code if isinstance(error, DomainError) else "internal"
     try:
         await bot.send_message(event_chat.id, texts("tg_error", code=code))

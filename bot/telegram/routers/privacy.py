@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -14,11 +14,10 @@ from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import DeleteCb, ProfileCb
 from bot.telegram.filters import Registered
 from bot.telegram.texts import Texts
+from domain.clock import Clock
 from domain.customers import Customer
+from domain.ports import UnitOfWork
 from domain.services.privacy import delete_customer, export_customer_data
-
-if TYPE_CHECKING:
-    from app.bootstrap import Container
 
 
 async def export(
@@ -27,13 +26,13 @@ async def export(
     bot: Bot,
     customer: Customer,
     texts: Texts,
-    container: Container,
+    uow: Callable[[], UnitOfWork],
 ) -> None:
     assert customer.id is not None
     if isinstance(event, CallbackQuery):
         await event.answer()
-    async with container.uow() as uow:
-        data = await export_customer_data(uow, customer.id)
+    async with uow() as unit:
+        data = await export_customer_data(unit, customer.id)
     document = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
     file = BufferedInputFile(document, filename=f"my-data-{customer.id}.json")
     await bot.send_document(event_chat.id, file, caption=texts("tg_export_ready"))
@@ -49,12 +48,18 @@ async def ask_delete(
 
 
 async def delete_confirmed(
-    query: CallbackQuery, bot: Bot, state: FSMContext, customer: Customer, texts: Texts, container: Container
+    query: CallbackQuery,
+    bot: Bot,
+    state: FSMContext,
+    customer: Customer,
+    texts: Texts,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
 ) -> None:
     assert customer.id is not None
-    async with container.uow() as uow:
-        await delete_customer(uow, customer.id, container.clock.now())
-        await uow.commit()
+    async with uow() as unit:
+        await delete_customer(unit, customer.id, clock.now())
+        await unit.commit()
     await state.clear()
     await query.answer()
     await bot.send_message(query.from_user.id, texts("tg_deleted"), reply_markup=kb.remove())

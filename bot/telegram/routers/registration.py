@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from app.phones import InvalidPhone, mask_phone, normalize_phone
-from bot.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
+from bot.deps import PrivacyPolicy
+from bot.phones import InvalidPhone, mask_phone, normalize_phone
 from bot.telegram import keyboards as kb
 from bot.telegram import signup
 from bot.telegram.callbacks import ConsentCb, RegistrationCb
@@ -19,22 +19,23 @@ from bot.telegram.filters import NotCommand, Registered
 from bot.telegram.parsing import referral_code
 from bot.telegram.states import Signup
 from bot.telegram.texts import Texts
-
-if TYPE_CHECKING:
-    from app.bootstrap import Container
+from domain.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
+from domain.clock import Clock
+from domain.ports import UnitOfWork
+from domain.rules import ProgramRules
 
 
 async def start(
-    message: Message, command: CommandObject, bot: Bot, state: FSMContext, texts: Texts, container: Container
+    message: Message, command: CommandObject, bot: Bot, state: FSMContext, texts: Texts, policy: PrivacyPolicy
 ) -> None:
-    await signup.ask_consent(bot, message.chat.id, state, texts, container, referral_code(command.args))
+    await signup.ask_consent(bot, message.chat.id, state, texts, policy, referral_code(command.args))
 
 
 async def member_command(
-    message: Message, bot: Bot, state: FSMContext, texts: Texts, container: Container
+    message: Message, bot: Bot, state: FSMContext, texts: Texts, policy: PrivacyPolicy
 ) -> None:
     await message.answer(texts("tg_registration_needed"))
-    await signup.resume(bot, message.chat.id, state, texts, container)
+    await signup.resume(bot, message.chat.id, state, texts, policy)
 
 
 async def consent_given(query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts) -> None:
@@ -73,12 +74,10 @@ async def birthday_skipped(query: CallbackQuery, bot: Bot, state: FSMContext, te
 
 
 async def birthday_given(
-    message: Message, bot: Bot, state: FSMContext, texts: Texts, container: Container
+    message: Message, bot: Bot, state: FSMContext, texts: Texts, clock: Clock, timezone: str
 ) -> None:
     try:
-        born = parse_birthday(
-            message.text or "", shop_today(container.clock.now(), container.settings.timezone)
-        )
+        born = parse_birthday(message.text or "", shop_today(clock.now(), timezone))
     except BadBirthday as bad:
         text = texts("tg_birthday_invalid", reason=bad.reason, example=BIRTHDAY_EXAMPLE)
         await message.answer(text, reply_markup=kb.skip_birthday(texts))
@@ -93,27 +92,32 @@ async def marketing_chosen(
     bot: Bot,
     state: FSMContext,
     texts: Texts,
-    container: Container,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    rules: ProgramRules,
+    policy: PrivacyPolicy,
 ) -> None:
     await query.answer()
     opt_in = callback_data.action == "marketing_yes"
-    await signup.finish(bot, query.from_user, state, texts, container, opt_in)
+    await signup.finish(
+        bot, query.from_user, state, texts, opt_in, uow=uow, clock=clock, rules=rules, policy=policy
+    )
 
 
 async def buttons_expected(
-    message: Message, bot: Bot, state: FSMContext, texts: Texts, container: Container
+    message: Message, bot: Bot, state: FSMContext, texts: Texts, policy: PrivacyPolicy
 ) -> None:
     await message.answer(texts("tg_use_buttons"))
-    await signup.resume(bot, message.chat.id, state, texts, container)
+    await signup.resume(bot, message.chat.id, state, texts, policy)
 
 
 async def member_button(
-    query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts, container: Container
+    query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts, policy: PrivacyPolicy
 ) -> None:
     """A menu button of someone not (or no longer) registered: lead them to registration."""
     await query.answer()
     await bot.send_message(query.from_user.id, texts("tg_registration_needed"))
-    await signup.resume(bot, query.from_user.id, state, texts, container)
+    await signup.resume(bot, query.from_user.id, state, texts, policy)
 
 
 def build_router() -> Router:

@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Chat, Message
 
-from bot.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
 from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import LanguageCb, ProfileCb
 from bot.telegram.filters import NotCommand, Registered
 from bot.telegram.states import ProfileEdit
 from bot.telegram.texts import Texts
+from domain.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
+from domain.clock import Clock
 from domain.customers import Customer
+from domain.ports import UnitOfWork
 from domain.services.registration import set_birthday, set_locale, set_marketing_consent
 from messages import LOCALES
 
-if TYPE_CHECKING:
-    from app.bootstrap import Container
+UnitsOfWork = Callable[[], UnitOfWork]
 
 
 async def _set_marketing(
-    bot: Bot, chat_id: int, customer: Customer, opt_in: bool, texts: Texts, container: Container
+    bot: Bot, chat_id: int, customer: Customer, opt_in: bool, texts: Texts, uow: UnitsOfWork, clock: Clock
 ) -> None:
     assert customer.id is not None
-    async with container.uow() as uow:
-        await set_marketing_consent(uow, customer.id, opt_in, container.clock.now())
-        await uow.commit()
+    async with uow() as unit:
+        await set_marketing_consent(unit, customer.id, opt_in, clock.now())
+        await unit.commit()
     await bot.send_message(
         chat_id, texts("tg_marketing_changed", opt_in=opt_in), reply_markup=kb.main_menu(texts)
     )
@@ -47,12 +48,12 @@ async def language_chosen(
     bot: Bot,
     customer: Customer,
     texts: Texts,
-    container: Container,
+    uow: UnitsOfWork,
 ) -> None:
     assert customer.id is not None
-    async with container.uow() as uow:
-        await set_locale(uow, customer.id, callback_data.locale)
-        await uow.commit()
+    async with uow() as unit:
+        await set_locale(unit, customer.id, callback_data.locale)
+        await unit.commit()
     await query.answer()
     texts = Texts(texts.renderer, callback_data.locale)
     await bot.send_message(query.from_user.id, texts("tg_language_set"), reply_markup=kb.main_menu(texts))
@@ -64,10 +65,11 @@ async def marketing_command(
     bot: Bot,
     customer: Customer,
     texts: Texts,
-    container: Container,
+    uow: UnitsOfWork,
+    clock: Clock,
 ) -> None:
     opt_in = command.command.lower() == "subscribe"
-    await _set_marketing(bot, message.chat.id, customer, opt_in, texts, container)
+    await _set_marketing(bot, message.chat.id, customer, opt_in, texts, uow, clock)
 
 
 async def marketing_button(
@@ -76,11 +78,12 @@ async def marketing_button(
     bot: Bot,
     customer: Customer,
     texts: Texts,
-    container: Container,
+    uow: UnitsOfWork,
+    clock: Clock,
 ) -> None:
     await query.answer()
     opt_in = callback_data.action == "marketing_on"
-    await _set_marketing(bot, query.from_user.id, customer, opt_in, texts, container)
+    await _set_marketing(bot, query.from_user.id, customer, opt_in, texts, uow, clock)
 
 
 async def edit_birthday(query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts) -> None:
@@ -91,19 +94,25 @@ async def edit_birthday(query: CallbackQuery, bot: Bot, state: FSMContext, texts
 
 
 async def birthday_edited(
-    message: Message, state: FSMContext, customer: Customer, texts: Texts, container: Container
+    message: Message,
+    state: FSMContext,
+    customer: Customer,
+    texts: Texts,
+    uow: UnitsOfWork,
+    clock: Clock,
+    timezone: str,
 ) -> None:
     assert customer.id is not None
-    now = container.clock.now()
+    now = clock.now()
     try:
-        born = parse_birthday(message.text or "", shop_today(now, container.settings.timezone))
+        born = parse_birthday(message.text or "", shop_today(now, timezone))
     except BadBirthday as bad:
         text = texts("tg_birthday_invalid", reason=bad.reason, example=BIRTHDAY_EXAMPLE)
         await message.answer(text, reply_markup=kb.back_to_menu(texts))
         return
-    async with container.uow() as uow:
-        await set_birthday(uow, customer.id, born, now)
-        await uow.commit()
+    async with uow() as unit:
+        await set_birthday(unit, customer.id, born, now)
+        await unit.commit()
     await state.clear()
     await message.answer(texts("tg_birthday_saved", birthday=born), reply_markup=kb.main_menu(texts))
 

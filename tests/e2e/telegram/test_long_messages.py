@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.telegram.runtime import build_telegram
+from app.bootstrap import telegram_channel
 from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered
 from domain.outbox import OutboxMessage
@@ -18,7 +18,7 @@ async def telegram(make_container, bot_api):
     container = await make_container(
         telegram_bot_token=TOKEN,
         telegram_api_url=bot_api.url,
-        channel_builders={Channel.TELEGRAM: build_telegram},
+        channel_builders={Channel.TELEGRAM: telegram_channel},
     )
     yield container
     await container.channels[Channel.TELEGRAM].stop()

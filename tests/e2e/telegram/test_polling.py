@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.telegram.runtime import build_telegram
+from app.bootstrap import telegram_channel
 from domain.customers import Channel
 from tests.e2e.conftest import running
 from tests.telegram_support import TOKEN, USER_ID
@@ -12,7 +12,7 @@ async def test_the_bot_polls_answers_and_stops_cleanly(make_container, bot_api):
     container = await make_container(
         telegram_bot_token=TOKEN,
         telegram_api_url=bot_api.url,
-        channel_builders={Channel.TELEGRAM: build_telegram},
+        channel_builders={Channel.TELEGRAM: telegram_channel},
     )
     user = {"id": USER_ID, "is_bot": False, "first_name": "Ivan", "language_code": "ru"}
     bot_api.updates.append(
@@ -40,7 +40,7 @@ async def test_polling_keeps_trying_when_telegram_is_down_at_start(make_containe
     container = await make_container(
         telegram_bot_token=TOKEN,
         telegram_api_url=bot_api.url,
-        channel_builders={Channel.TELEGRAM: build_telegram},
+        channel_builders={Channel.TELEGRAM: telegram_channel},
     )
     bot_api.script("getMe", 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
     user = {"id": USER_ID, "is_bot": False, "first_name": "Ivan", "language_code": "en"}

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.telegram.runtime import build_telegram
+from app.bootstrap import telegram_channel
 from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered, Failed, RetryLater, Unreachable
 from domain.outbox import OutboxMessage, OutboxStatus
@@ -21,7 +21,7 @@ async def telegram(make_container, bot_api):
     container = await make_container(
         telegram_bot_token=TOKEN,
         telegram_api_url=bot_api.url,
-        channel_builders={Channel.TELEGRAM: build_telegram},
+        channel_builders={Channel.TELEGRAM: telegram_channel},
     )
     yield container
     await container.channels[Channel.TELEGRAM].stop()
@@ -79,7 +79,7 @@ async def test_an_unreachable_server_is_a_retryable_failure(make_container, cloc
     container = await make_container(
         telegram_bot_token=TOKEN,
         telegram_api_url="http://127.0.0.1:9",  # nothing listens there
-        channel_builders={Channel.TELEGRAM: build_telegram},
+        channel_builders={Channel.TELEGRAM: telegram_channel},
     )
     runtime = container.channels[Channel.TELEGRAM]
     result = await runtime.sender.send(_identity(), _message(clock), "hi")

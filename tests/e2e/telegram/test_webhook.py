@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.bootstrap import telegram_channel
 from bot.telegram.callbacks import ConsentCb, RegistrationCb
-from bot.telegram.runtime import build_telegram
 from domain.customers import Channel
 from tests.e2e.conftest import running
 from tests.e2e.telegram.conftest import SECRET, WEBHOOK_URL
@@ -21,7 +21,7 @@ async def webhook_app(make_container, bot_api):
         telegram_api_url=bot_api.url,
         telegram_webhook_url=WEBHOOK_URL,
         telegram_webhook_secret=SECRET,
-        channel_builders={Channel.TELEGRAM: build_telegram},
+        channel_builders={Channel.TELEGRAM: telegram_channel},
     )
     async with running(container, background=True) as client:
         yield client, container
@@ -139,11 +139,11 @@ async def test_building_the_bot_connects_nowhere_and_no_token_means_no_bot(make_
         telegram_api_url=bot_api.url,
         telegram_webhook_url=WEBHOOK_URL,
         telegram_webhook_secret=SECRET,
-        channel_builders={Channel.TELEGRAM: build_telegram},
+        channel_builders={Channel.TELEGRAM: telegram_channel},
     )
     assert Channel.TELEGRAM in container.channels and bot_api.calls == []
     await container.channels[Channel.TELEGRAM].stop()
-    assert build_telegram(await make_container()) is None
+    assert telegram_channel(await make_container()) is None
 
 
 async def test_the_webhook_is_404_when_the_bot_is_off_or_polling(make_container, bot_api):
@@ -156,7 +156,7 @@ async def test_the_webhook_is_404_when_the_bot_is_off_or_polling(make_container,
     polling = await make_container(
         telegram_bot_token=TOKEN,
         telegram_api_url=bot_api.url,
-        channel_builders={Channel.TELEGRAM: build_telegram},
+        channel_builders={Channel.TELEGRAM: telegram_channel},
     )
     async with running(polling) as client:
         response = await client.post(

@@ -13,8 +13,8 @@ import pytest
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
-from app.bootstrap import Container
-from bot.whatsapp.runtime import WhatsAppRuntime, build_whatsapp
+from app.bootstrap import Container, whatsapp_channel
+from bot.whatsapp.runtime import WhatsAppRuntime
 from domain.customers import Channel
 from tests.e2e.conftest import running
 
@@ -96,7 +96,7 @@ def whatsapp_settings(fake: FakeTwilio, **overrides: Any) -> dict[str, Any]:
         "twilio_whatsapp_from": FROM,
         "twilio_api_base_url": fake.url,
         "public_base_url": PUBLIC,
-        "channel_builders": {Channel.WHATSAPP: build_whatsapp},
+        "channel_builders": {Channel.WHATSAPP: whatsapp_channel},
     }
     values.update(overrides)
     return values

@@ -8,7 +8,7 @@ import socket
 import time
 from datetime import timedelta
 
-from bot.whatsapp.runtime import build_whatsapp
+from app.bootstrap import whatsapp_channel
 from domain.customers import Channel
 from domain.outbox import OutboxMessage, OutboxStatus
 from scheduler.delivery import Delivery
@@ -202,7 +202,7 @@ async def test_sending_is_held_to_twilios_80_messages_a_second(wa, fake_twilio):
 async def test_the_channel_is_off_without_settings_and_building_it_connects_nothing(
     make_container, fake_twilio
 ):
-    assert build_whatsapp(await make_container()) is None
+    assert whatsapp_channel(await make_container()) is None
     container = await make_container(**whatsapp_settings(fake_twilio))
     runtime = runtime_of(container)
     assert runtime.http.session is None and fake_twilio.sent == []

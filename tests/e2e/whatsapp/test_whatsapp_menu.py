@@ -41,7 +41,7 @@ async def _member(wa, client, fake_twilio, locale):
 
 async def _screen(wa, name, customer_id, locale):
     conversation = runtime_of(wa).conversation
-    return await Screens(wa).render(
+    return await Screens(wa.chat).render(
         name, customer_id, "whatsapp", invite_link_for=lambda code: conversation.invite_link(code, locale)
     )
 

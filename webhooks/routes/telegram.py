@@ -10,10 +10,8 @@ from aiogram.types import Update
 from fastapi import APIRouter, Header, HTTPException, Request, status
 from pydantic import BaseModel, ValidationError
 
-from bot.telegram.runtime import TelegramRuntime
-from domain.customers import Channel
 from webhooks.bodies import read_limited_body
-from webhooks.deps import ContainerDep
+from webhooks.deps import Deps
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["telegram"])
@@ -39,12 +37,12 @@ class WebhookAck(BaseModel):
 )
 async def telegram_webhook(
     request: Request,
-    container: ContainerDep,
+    deps: Deps,
     secret: Annotated[str | None, Header(alias="X-Telegram-Bot-Api-Secret-Token")] = None,
 ) -> WebhookAck:
     """Receive one Telegram update (webhook mode only)."""
-    runtime = container.channels.get(Channel.TELEGRAM)
-    if not isinstance(runtime, TelegramRuntime) or not runtime.webhook or runtime.webhook_secret is None:
+    runtime = deps.telegram
+    if runtime is None or not runtime.webhook or runtime.webhook_secret is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "the Telegram bot is not in webhook mode")
     if secret is None or not secrets.compare_digest(secret.encode(), runtime.webhook_secret.encode()):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "bad or missing secret token")
@@ -53,8 +51,8 @@ async def telegram_webhook(
         update = Update.model_validate_json(body, context={"bot": runtime.bot})
     except ValidationError as exc:
         raise HTTPException(422, "not a Telegram update") from exc
-    async with container.uow() as uow:
-        fresh = await uow.events.claim(f"telegram:{update.update_id}", "telegram", container.clock.now())
+    async with deps.uow() as uow:
+        fresh = await uow.events.claim(f"telegram:{update.update_id}", "telegram", deps.clock.now())
         await uow.commit()
     if not fresh:
         return WebhookAck(duplicate=True)

@@ -12,10 +12,12 @@ from pydantic import BaseModel
 from starlette.datastructures import ImmutableMultiDict
 
 from bot.whatsapp.runtime import WhatsAppRuntime
+from bot.whatsapp.sender import UNREACHABLE_CODES
 from bot.whatsapp.state import Inbound
-from bot.whatsapp.status import record_status
 from domain.customers import Channel
+from domain.services.delivery_status import record_delivery_status
 from webhooks.bodies import read_limited_body
+from webhooks.deps import Deps
 
 router = APIRouter(prefix="/whatsapp", tags=["whatsapp"])
 
@@ -35,11 +37,10 @@ class StatusAck(BaseModel):
     status: Literal["recorded", "stale"]
 
 
-def _runtime(request: Request) -> WhatsAppRuntime:
-    runtime = request.app.state.container.channels.get(Channel.WHATSAPP)
-    if not isinstance(runtime, WhatsAppRuntime):
+async def _runtime(deps: Deps) -> WhatsAppRuntime:
+    if deps.whatsapp is None:
         raise HTTPException(404, "WhatsApp is off")
-    return runtime
+    return deps.whatsapp
 
 
 async def signed_form(request: Request, runtime: Annotated[WhatsAppRuntime, Depends(_runtime)]) -> Form:
@@ -108,5 +109,16 @@ async def delivery_status(runtime: RuntimeDep, form: FormDep) -> StatusAck:
         raise HTTPException(422, "MessageSid and MessageStatus are required")
     code = form.get("ErrorCode", "")
     error_code = int(code) if _ERROR_CODE.fullmatch(code) else None
-    fresh = await record_status(runtime.uow, sid, status[:16], error_code, runtime.clock.now())
+    async with runtime.uow() as uow:
+        fresh = await record_delivery_status(
+            uow,
+            Channel.WHATSAPP,
+            sid,
+            status[:16],
+            error_code,
+            runtime.clock.now(),
+            provider="twilio",
+            unreachable=error_code in UNREACHABLE_CODES,
+        )
+        await uow.commit()
     return StatusAck(status="recorded" if fresh else "stale")

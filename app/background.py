@@ -1,0 +1,56 @@
+"""The long-running parts beside the web server: the chat channels and the outbox delivery loop.
+
+They live here, not in the web app, so a worker role can run them without HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.bootstrap import Container
+from scheduler.delivery import Delivery, run_forever
+from webhooks.app import create_app
+
+
+@asynccontextmanager
+async def running_parts(container: Container) -> AsyncIterator[None]:
+    """Start the channels (webhook or polling) and the delivery loop; stop them on the way out."""
+    stop = asyncio.Event()
+    for runtime in container.channels.values():
+        await runtime.start()
+    delivery = Delivery(container.uow, container.senders, container.renderer, container.clock)
+    task = asyncio.create_task(run_forever(delivery, stop=stop), name="outbox-delivery")
+    try:
+        yield
+    finally:
+        stop.set()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        for runtime in container.channels.values():
+            await runtime.stop()
+
+
+def web_app(container: Container, *, background: bool = True, dispose_on_shutdown: bool = False) -> FastAPI:
+    """The HTTP app, with the long-running parts in its lifespan unless `background=False` (tests
+    drive them).
+
+    `dispose_on_shutdown` closes the database pool inside the server's own shutdown: uvicorn
+    re-raises SIGINT/SIGTERM after it, which would cancel a close attempted later.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            if dispose_on_shutdown:
+                stack.push_async_callback(container.aclose)
+            if background:
+                await stack.enter_async_context(running_parts(container))
+            yield
+
+    return create_app(container.web, lifespan=lifespan)

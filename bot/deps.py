@@ -1,0 +1,30 @@
+"""What the chat edges need from the composition root, and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from domain.clock import Clock
+from domain.ports import UnitOfWork
+from domain.rules import ProgramRules
+from messages import Renderer
+
+
+@dataclass(frozen=True)
+class PrivacyPolicy:
+    """The personal-data policy a consent refers to: its address and the version recorded."""
+
+    url: str
+    version: str
+
+
+@dataclass(frozen=True)
+class ChatDeps:
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    rules: ProgramRules
+    renderer: Renderer
+    policy: PrivacyPolicy
+    timezone: str  # the shop's: what "today" means for a birthday typed there
+    default_locale: str
