@@ -16,6 +16,7 @@ from domain.clock import Clock, SystemClock
 from domain.customers import Channel
 from domain.delivery import MessageSender
 from domain.ports import UnitOfWork
+from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from messages import Renderer
 from store.engine import create_engine, session_factory
@@ -66,11 +67,12 @@ def bootstrap(
     rules = rules or load_rules(settings.program_rules)
     engine = engine or create_engine(settings.database_url)
     sessions = session_factory(engine)
+    reactions = ProgramReactions(rules)
     container = Container(
         settings=settings,
         rules=rules,
         engine=engine,
-        uow=lambda: SqlUnitOfWork(sessions),
+        uow=lambda: SqlUnitOfWork(sessions, reactions),
         renderer=Renderer(timezone=settings.timezone, currency=rules.currency),
         clock=clock or SystemClock(),
     )
