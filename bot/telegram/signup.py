@@ -14,7 +14,7 @@ from bot.telegram import keyboards as kb
 from bot.telegram.states import Signup
 from bot.telegram.texts import Texts
 from domain.customers import Channel, Registration
-from domain.services.registration import register_customer, set_birthday, set_marketing_consent
+from domain.services.registration import register_customer
 
 if TYPE_CHECKING:
     from app.bootstrap import Container
@@ -90,10 +90,6 @@ async def finish(
         result = await register_customer(uow, container.rules, registration, now)
         customer, customer_id = result.customer, result.customer.id
         assert customer_id is not None
-        if result.joined_existing:  # the answers given just now are the customer's latest word
-            customer = await set_marketing_consent(uow, customer_id, marketing_opt_in, now)
-            if registration.birthday and customer.birthday is None:
-                customer = await set_birthday(uow, customer_id, registration.birthday, now)
         balance = await uow.ledger.balance_of(customer_id)
         await uow.commit()
     await state.clear()

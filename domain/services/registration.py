@@ -120,10 +120,18 @@ async def register_customer(
 async def _join(
     uow: UnitOfWork, customer: Customer, registration: Registration, now: datetime
 ) -> RegistrationResult:
-    """One person, one account, whatever the channel: the new channel joins the phone's owner."""
-    assert customer.id is not None
+    """One person, one account, whatever the channel: the new channel joins the phone's owner.
+
+    The answers given just now are the customer's latest word: their marketing consent, and
+    their birthday when they had none (a known birthday is changed only on purpose).
+    """
+    customer_id = customer.id
+    assert customer_id is not None
     await _attach_identity(uow, customer, registration, now)
-    joined = CustomerJoined(at=now, customer_id=customer.id, channel=registration.channel)
+    customer = await set_marketing_consent(uow, customer_id, registration.marketing_opt_in, now)
+    if registration.birthday and customer.birthday is None:
+        customer = await set_birthday(uow, customer_id, registration.birthday, now)
+    joined = CustomerJoined(at=now, customer_id=customer_id, channel=registration.channel)
     await uow.record(joined)
     return RegistrationResult(
         customer, joined_existing=True, welcome=None, linked_repairs=0, tier_upgrade=None, events=(joined,)
