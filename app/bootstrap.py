@@ -21,6 +21,7 @@ from domain.clock import Clock, SystemClock
 from domain.customers import Channel
 from domain.delivery import MessageSender
 from domain.ports import UnitOfWork
+from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from messages import Renderer
 from store.chat_state import SqlChatStateStore
@@ -122,10 +123,11 @@ def bootstrap(
     engine = engine or create_engine(settings.database_url)
     sessions = session_factory(engine)
     clock = clock or SystemClock()
+    reactions = ProgramReactions(rules)
     renderer = Renderer(timezone=settings.timezone, currency=rules.currency)
 
     def new_uow() -> UnitOfWork:
-        return SqlUnitOfWork(sessions)
+        return SqlUnitOfWork(sessions, reactions)
 
     chat = ChatDeps(
         uow=new_uow,

@@ -29,6 +29,7 @@ from standardwebhooks.webhooks import Webhook
 from app.rules_file import load_rules
 from benchmarks.common import BenchDatabase, Comparison, Result, bench_database, child_process, run_load
 from domain.customers import Channel, Registration
+from domain.reactions import ProgramReactions
 from domain.services.registration import register_customer
 from store.engine import session_factory
 from store.tables import ledger_entries, outbox, processed_events, repairs
@@ -128,7 +129,7 @@ async def register_customers(database: BenchDatabase, count: int) -> None:
                 channel=Channel.TELEGRAM,
                 external_id=str(900_000 + index),
             )
-            async with SqlUnitOfWork(sessions) as uow:
+            async with SqlUnitOfWork(sessions, ProgramReactions(rules)) as uow:
                 await register_customer(uow, rules, registration, now)
                 await uow.commit()
     finally:

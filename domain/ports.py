@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import abc
+from collections import deque
 from datetime import datetime
 from types import TracebackType
 from typing import Self
 
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.dialogue import DialogueRepository, MessageStatusRepository
+from domain.events import Event
 from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage
 from domain.redemptions import Redemption
@@ -198,8 +200,22 @@ class RedemptionRepository(abc.ABC):
         """Every redemption naming the order, whoever asked for it, oldest first."""
 
 
+class Reactions(abc.ABC):
+    """What follows from what happened, inside the unit of work that recorded it (domain/reactions.py)."""
+
+    @abc.abstractmethod
+    async def react(self, uow: UnitOfWork, event: Event) -> None:
+        """Act on one event with `uow`'s repositories; may record further events."""
+
+
 class UnitOfWork(abc.ABC):
-    """One transaction. Only the unit of work commits; leaving without commit rolls back."""
+    """One transaction. Only the unit of work commits; leaving without commit rolls back.
+
+    A use case `record`s what happened; the reactions act on it at once, in this same transaction
+    (and on the events they record in turn, in order), so the rest of the transaction sees what
+    followed (the desk reads the code's message before commit) and it all commits or rolls back
+    together.
+    """
 
     customers: CustomerRepository
     identities: IdentityRepository
@@ -212,6 +228,11 @@ class UnitOfWork(abc.ABC):
     dialogues: DialogueRepository
     message_statuses: MessageStatusRepository
 
+    def __init__(self, reactions: Reactions) -> None:
+        self._reactions = reactions
+        self._recorded: deque[Event] = deque()
+        self._reacting = False
+
     async def __aenter__(self) -> Self:
         return self
 
@@ -223,8 +244,27 @@ class UnitOfWork(abc.ABC):
     ) -> None:
         await self.rollback()
 
-    @abc.abstractmethod
-    async def commit(self) -> None: ...
+    async def record(self, *events: Event) -> None:
+        self._recorded.extend(events)
+        if self._reacting:
+            return  # recorded by a reaction: the loop below takes it in its turn
+        self._reacting = True
+        try:
+            while self._recorded:
+                await self._reactions.react(self, self._recorded.popleft())
+        finally:
+            self._reacting = False
+
+    async def commit(self) -> None:
+        await self.record()  # nothing recorded is committed without what follows from it
+        await self._commit()
+
+    async def rollback(self) -> None:
+        self._recorded.clear()  # what was not committed did not happen
+        await self._rollback()
 
     @abc.abstractmethod
-    async def rollback(self) -> None: ...
+    async def _commit(self) -> None: ...
+
+    @abc.abstractmethod
+    async def _rollback(self) -> None: ...

@@ -21,13 +21,6 @@ class RepairStatus(StrEnum):
 
 FINAL_STATUSES = frozenset({RepairStatus.COMPLETED, RepairStatus.CANCELLED})
 
-# The statuses a customer is told about, and the message that tells them.
-NOTIFIED_STATUSES = {
-    RepairStatus.RECEIVED: "repair_received",
-    RepairStatus.WAITING_APPROVAL: "repair_waiting_approval",
-    RepairStatus.READY: "repair_ready",
-}
-
 MINOR_PER_UNIT = 100
 
 

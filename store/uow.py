@@ -7,7 +7,7 @@ from typing import Any, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.ports import UnitOfWork
+from domain.ports import Reactions, UnitOfWork
 from store.repositories.bookkeeping import (
     SqlJobRunRepository,
     SqlOutboxRepository,
@@ -23,7 +23,8 @@ from store.repositories.whatsapp import SqlDialogueRepository, SqlMessageStatusR
 class SqlUnitOfWork(UnitOfWork):
     session: AsyncSession
 
-    def __init__(self, sessions: async_sessionmaker[Any]) -> None:
+    def __init__(self, sessions: async_sessionmaker[Any], reactions: Reactions) -> None:
+        super().__init__(reactions)
         self._sessions = sessions
 
     async def __aenter__(self) -> Self:
@@ -52,8 +53,8 @@ class SqlUnitOfWork(UnitOfWork):
         finally:
             await self.session.close()
 
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
         await self.session.commit()
 
-    async def rollback(self) -> None:
+    async def _rollback(self) -> None:
         await self.session.rollback()

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from app.rules_file import load_rules
 from domain.clock import FixedClock
 from domain.ports import UnitOfWork
+from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from store import migrate
 from store.engine import create_engine, session_factory
@@ -137,6 +138,7 @@ async def engine(database: Database) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-def uow_factory(engine: AsyncEngine) -> Callable[[], UnitOfWork]:
+def uow_factory(engine: AsyncEngine, rules: ProgramRules) -> Callable[[], UnitOfWork]:
     sessions = session_factory(engine)
-    return lambda: SqlUnitOfWork(sessions)
+    reactions = ProgramReactions(rules)
+    return lambda: SqlUnitOfWork(sessions, reactions)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import functools
 from datetime import datetime
 from typing import Any
 
+from app.rules_file import load_rules
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.dialogue import Dialogue, DialogueRepository, MessageStatusRepository
 from domain.errors import AlreadyReversed, InsufficientPoints, PhoneAlreadyRegistered, SourceKeyConflict
@@ -18,10 +20,12 @@ from domain.ports import (
     LedgerRepository,
     OutboxRepository,
     ProcessedEventRepository,
+    Reactions,
     RedemptionRepository,
     RepairRepository,
     UnitOfWork,
 )
+from domain.reactions import ProgramReactions
 from domain.redemptions import Redemption, RedemptionStatus
 from domain.repairs import Repair, RepairStatus
 
@@ -358,6 +362,12 @@ class FakeRedemptions(RedemptionRepository):
         ]
 
 
+@functools.cache
+def shipped_reactions() -> Reactions:
+    """The reactions the composition root builds, from the shipped rules (the `rules` fixture's)."""
+    return ProgramReactions(load_rules())
+
+
 class FakeDialogues(DialogueRepository):
     def __init__(self, store: Store) -> None:
         self.s = store
@@ -389,9 +399,13 @@ class FakeMessageStatuses(MessageStatusRepository):
 
 
 class FakeUnitOfWork(UnitOfWork):
-    """Commits by keeping the store; rolls back by restoring the snapshot taken on entry."""
+    """Commits by keeping the store; rolls back by restoring the snapshot taken on entry.
 
-    def __init__(self, store: Store | None = None) -> None:
+    Its commit reacts to the recorded events exactly as the SQL unit of work does.
+    """
+
+    def __init__(self, store: Store | None = None, reactions: Reactions | None = None) -> None:
+        super().__init__(reactions or shipped_reactions())
         self.store = store or Store()
         self.committed = False
         self._snapshot: dict[str, Any] | None = None
@@ -411,10 +425,10 @@ class FakeUnitOfWork(UnitOfWork):
         self.message_statuses = FakeMessageStatuses(s)
         return self
 
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
         self._snapshot = copy.deepcopy(self.store.__dict__)
         self.committed = True
 
-    async def rollback(self) -> None:
+    async def _rollback(self) -> None:
         if self._snapshot is not None:
             self.store.__dict__.update(copy.deepcopy(self._snapshot))

@@ -18,7 +18,7 @@ from domain.clock import Clock
 from domain.customers import Channel, Registration
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
-from domain.services.registration import register_customer, set_birthday, set_marketing_consent
+from domain.services.registration import register_customer
 
 
 async def ask_consent(
@@ -99,10 +99,6 @@ async def finish(
         result = await register_customer(unit, rules, registration, now)
         customer, customer_id = result.customer, result.customer.id
         assert customer_id is not None
-        if result.joined_existing:  # the answers given just now are the customer's latest word
-            customer = await set_marketing_consent(unit, customer_id, marketing_opt_in, now)
-            if registration.birthday and customer.birthday is None:
-                customer = await set_birthday(unit, customer_id, registration.birthday, now)
         balance = await unit.ledger.balance_of(customer_id)
         await unit.commit()
     await state.clear()

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from domain.customers import Customer
 from domain.errors import CustomerNotFound, DomainError, InsufficientPoints, InvalidAmount
+from domain.events import RedemptionRequested
 from domain.ledger import LedgerResult
-from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
 from domain.redemptions import (
     BillMismatch,
@@ -83,20 +83,17 @@ async def request_redemption(
             author=author,
         )
     )
-    await uow.outbox.add(
-        OutboxMessage(
+    assert redemption.id is not None
+    await uow.record(
+        RedemptionRequested(
+            at=now,
             customer_id=customer.id,
-            template="redemption_code",
-            context={
-                "code": code,
-                "points": points,
-                "order_id": order_id,
-                "bill_minor": bill_minor,
-                "ttl_minutes": rules.redemption.code_ttl_minutes,
-            },
-            dedupe_key=f"redemption_code:{redemption.id}",
-            created_at=now,
-            sensitive=True,
+            redemption_id=redemption.id,
+            code=code,
+            points=points,
+            order_id=order_id,
+            bill_minor=bill_minor,
+            valid_minutes=rules.redemption.code_ttl_minutes,
         )
     )
     return redemption

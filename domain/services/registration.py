@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.customers import ChannelIdentity, Customer, Registration
 from domain.errors import ConsentRequired
+from domain.events import CustomerJoined, CustomerRegistered, Event, PointsEarned
 from domain.ledger import EntryKind, LedgerResult
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules, Tier
 from domain.services.customers import live_customer
+from domain.services.earning import earn_for_linked_repairs
 from domain.services.points import earn_points
-from domain.services.repairs import earn_for_linked_repairs
 from domain.services.tiers import apply_tier_upgrade
 
 
@@ -24,6 +25,7 @@ class RegistrationResult:
     welcome: LedgerResult | None
     linked_repairs: int
     tier_upgrade: Tier | None
+    events: tuple[Event, ...] = field(default=())
 
 
 def new_referral_code() -> str:
@@ -39,10 +41,7 @@ async def register_customer(
         raise ConsentRequired("personal-data consent is needed before registration")
     existing = await uow.customers.by_phone(registration.phone)
     if existing is not None:
-        await _attach_identity(uow, existing, registration, now)
-        return RegistrationResult(
-            existing, joined_existing=True, welcome=None, linked_repairs=0, tier_upgrade=None
-        )
+        return await _join(uow, existing, registration, now)
 
     referrer_id = None
     if registration.referral_code:
@@ -70,9 +69,20 @@ async def register_customer(
     assert customer.id is not None
     await _attach_identity(uow, customer, registration, now)
     linked = await uow.repairs.link_phone(registration.phone, customer.id)
+    events: list[Event] = [
+        CustomerRegistered(
+            at=now,
+            customer_id=customer.id,
+            channel=registration.channel,
+            referred_by_id=referrer_id,
+            linked_repairs=len(linked),
+        )
+    ]
+    # Past repairs count for the tier the customer starts on (not an upgrade they are told
+    # about); points for them only if the rules say so.
     upgrade = await apply_tier_upgrade(uow, rules, customer, now) if linked else None
-    if linked:  # past repairs count for the tier; points for them only if the rules say so
-        await earn_for_linked_repairs(uow, rules, customer, linked, now)
+    if linked:
+        await earn_for_linked_repairs(uow, rules, customer, linked, now, events)
     welcome = None
     if rules.welcome.points > 0:
         welcome = await earn_points(
@@ -84,8 +94,47 @@ async def register_customer(
             now=now,
             expires_in_days=rules.welcome.expires_days,
         )
+        assert welcome.entry.id is not None
+        events.append(
+            PointsEarned(
+                at=now,
+                customer_id=customer.id,
+                entry_id=welcome.entry.id,
+                kind=EntryKind.WELCOME,
+                points=welcome.entry.points,
+                balance=welcome.balance,
+                expires_in_days=rules.welcome.expires_days,
+            )
+        )
+    await uow.record(*events)
     return RegistrationResult(
-        customer, joined_existing=False, welcome=welcome, linked_repairs=len(linked), tier_upgrade=upgrade
+        customer,
+        joined_existing=False,
+        welcome=welcome,
+        linked_repairs=len(linked),
+        tier_upgrade=upgrade,
+        events=tuple(events),
+    )
+
+
+async def _join(
+    uow: UnitOfWork, customer: Customer, registration: Registration, now: datetime
+) -> RegistrationResult:
+    """One person, one account, whatever the channel: the new channel joins the phone's owner.
+
+    The answers given just now are the customer's latest word: their marketing consent, and
+    their birthday when they had none (a known birthday is changed only on purpose).
+    """
+    customer_id = customer.id
+    assert customer_id is not None
+    await _attach_identity(uow, customer, registration, now)
+    customer = await set_marketing_consent(uow, customer_id, registration.marketing_opt_in, now)
+    if registration.birthday and customer.birthday is None:
+        customer = await set_birthday(uow, customer_id, registration.birthday, now)
+    joined = CustomerJoined(at=now, customer_id=customer_id, channel=registration.channel)
+    await uow.record(joined)
+    return RegistrationResult(
+        customer, joined_existing=True, welcome=None, linked_repairs=0, tier_upgrade=None, events=(joined,)
     )
 
 

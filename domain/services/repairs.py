@@ -1,25 +1,16 @@
-"""Repair events: orders and their status history, points on completion, reversal on cancellation."""
+"""Repair events: the order's status machine. Earning is in earning.py; what follows, in reactions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.customers import Customer
-from domain.ledger import EntryKind, LedgerResult
-from domain.outbox import OutboxMessage
+from domain.events import Event, RepairCancelled, RepairCompleted, RepairStatusChanged, TierUpgraded
+from domain.ledger import LedgerResult
 from domain.ports import UnitOfWork
-from domain.repairs import (
-    FINAL_STATUSES,
-    NOTIFIED_STATUSES,
-    RecordRepairEvent,
-    Repair,
-    RepairStatus,
-    money_paid,
-    points_for,
-)
+from domain.repairs import FINAL_STATUSES, RecordRepairEvent, Repair, RepairStatus, money_paid
 from domain.rules import ProgramRules, Tier
-from domain.services.points import earn_points, reverse_entry
+from domain.services.earning import earn_for_repair, take_back_for_cancelled
 from domain.services.repair_owners import (
     is_forgotten,
     live_member,
@@ -40,10 +31,7 @@ class RepairOutcome:
     earned: LedgerResult | None = None
     tier_upgrade: Tier | None = None
     reversed: list[LedgerResult] = field(default_factory=list)
-
-
-def earn_source_key(order_id: str) -> str:
-    return f"repair:{order_id}"
+    events: list[Event] = field(default_factory=list)
 
 
 async def record_repair_event(
@@ -78,6 +66,7 @@ async def record_repair_event(
         await _move(uow, rules, repair, event, is_new, now, outcome)
     repair.updated_at = now
     await uow.repairs.update(repair)
+    await uow.record(*outcome.events)
     return outcome
 
 
@@ -101,7 +90,7 @@ async def _move(
         outcome.status_changed = is_new or repair.status is not event.status
         repair.status, repair.status_at = event.status, event.occurred_at
         if outcome.status_changed:
-            await _notify_status(uow, repair, now)
+            outcome.events.append(_status_changed(repair, now))
 
 
 async def _new_repair(uow: UnitOfWork, event: RecordRepairEvent, now: datetime) -> Repair:
@@ -154,71 +143,32 @@ async def _complete(
     repair.paid_money_minor = money_paid(repair.amount_minor, repair.items, 0, excluded)
     # The customer's lock serialises this with a desk confirmation for the same order.
     customer = await locked_member(uow, repair)
+    if customer is not None and customer.id is not None:
+        confirmed = await uow.redemptions.confirmed_for_order(customer.id, repair.order_id)
+        repair.points_used = sum(r.points for r in confirmed)
+        points_money = repair.points_used * rules.redemption.minor_per_point
+        repair.paid_money_minor = money_paid(repair.amount_minor, repair.items, points_money, excluded)
+    outcome.events.append(
+        RepairCompleted(
+            at=now,
+            order_id=repair.order_id,
+            customer_id=customer.id if customer is not None else None,
+            amount_minor=repair.amount_minor,
+            paid_minor=repair.paid_money_minor,
+            points_used=repair.points_used,
+        )
+    )
     if customer is None or customer.id is None:
         return
-    confirmed = await uow.redemptions.confirmed_for_order(customer.id, repair.order_id)
-    repair.points_used = sum(r.points for r in confirmed)
-    points_money = repair.points_used * rules.redemption.minor_per_point
-    repair.paid_money_minor = money_paid(repair.amount_minor, repair.items, points_money, excluded)
     await uow.repairs.update(repair)  # the tier below reads this repair's spend
-    outcome.earned = await _earn_for(uow, rules, customer, repair, now)
-    outcome.tier_upgrade = await _upgrade(uow, rules, customer, repair.order_id, now)
-
-
-async def _earn_for(
-    uow: UnitOfWork, rules: ProgramRules, customer: Customer, repair: Repair, now: datetime
-) -> LedgerResult | None:
-    assert customer.id is not None
-    points = points_for(repair.paid_money_minor or 0, rules.tier(customer.tier).earn_rate_percent)
-    if points <= 0:
-        return None
-    result = await earn_points(
-        uow,
-        customer_id=customer.id,
-        points=points,
-        kind=EntryKind.EARN,
-        source_key=earn_source_key(repair.order_id),
-        now=now,
-        expires_in_days=rules.earning.expires_days,
-        order_id=repair.order_id,
-    )
-    if not result.duplicate:
-        await _notify(
-            uow,
-            customer.id,
-            "points_earned",
-            {
-                "order_id": repair.order_id,
-                "points": points,
-                "balance": result.balance,
-                "paid_minor": repair.paid_money_minor or 0,
-                "expires_days": rules.earning.expires_days,
-            },
-            f"points_earned:{result.entry.id}",
-            now,
+    outcome.earned = await earn_for_repair(uow, rules, customer, repair, now, outcome.events)
+    outcome.tier_upgrade = await apply_tier_upgrade(uow, rules, customer, now)
+    if outcome.tier_upgrade is not None:
+        outcome.events.append(
+            TierUpgraded(
+                at=now, customer_id=customer.id, tier_key=outcome.tier_upgrade.key, order_id=repair.order_id
+            )
         )
-    return result
-
-
-async def _upgrade(
-    uow: UnitOfWork, rules: ProgramRules, customer: Customer, reason_key: str, now: datetime
-) -> Tier | None:
-    assert customer.id is not None
-    upgrade = await apply_tier_upgrade(uow, rules, customer, now)
-    if upgrade is not None:
-        await _notify(
-            uow,
-            customer.id,
-            "tier_upgraded",
-            {
-                "tier_key": upgrade.key,
-                "tier_names": dict(upgrade.names),
-                "earn_rate_percent": str(upgrade.earn_rate_percent),
-            },
-            f"tier_upgraded:{customer.id}:{upgrade.key}:{reason_key}",
-            now,
-        )
-    return upgrade
 
 
 async def _cancel(
@@ -230,49 +180,19 @@ async def _cancel(
     outcome.status_changed = True
     customer = await locked_member(uow, repair)
     if customer is None or customer.id is None:
+        outcome.events.append(RepairCancelled(at=now, order_id=repair.order_id, customer_id=None))
         return
-    taken_back = given_back = 0
-    earned = await uow.ledger.by_source_key(earn_source_key(repair.order_id))
-    # Points a since deleted account earned on this order went with that account.
-    if (
-        earned is not None
-        and earned.id is not None
-        and earned.customer_id == customer.id
-        and await uow.ledger.reversal_of(earned.id) is None
-    ):
-        result = await reverse_entry(
-            uow,
-            entry_id=earned.id,
-            source_key=f"repair-cancel:{repair.order_id}",
-            now=now,
-            reason="repair cancelled",
-            author="repair-system",
+    done = await take_back_for_cancelled(uow, customer, repair, now, outcome.events)
+    outcome.reversed.extend(done.results)
+    outcome.events.append(
+        RepairCancelled(
+            at=now,
+            order_id=repair.order_id,
+            customer_id=customer.id,
+            taken_back=done.taken_back,
+            given_back=done.given_back,
+            balance=await uow.ledger.balance_of(customer.id),
         )
-        outcome.reversed.append(result)
-        taken_back = -result.entry.points
-    # Points that paid a cancelled bill go back to the customer.
-    for redemption in await uow.redemptions.confirmed_for_order(customer.id, repair.order_id):
-        spend_id = redemption.spend_entry_id
-        if spend_id is None or await uow.ledger.reversal_of(spend_id) is not None:
-            continue
-        result = await reverse_entry(
-            uow,
-            entry_id=spend_id,
-            source_key=f"redemption-refund:{redemption.id}",
-            now=now,
-            reason="repair cancelled",
-            author="repair-system",
-        )
-        outcome.reversed.append(result)
-        given_back += result.entry.points
-    balance = await uow.ledger.balance_of(customer.id)
-    await _notify(
-        uow,
-        customer.id,
-        "repair_cancelled",
-        {"order_id": repair.order_id, "taken_back": taken_back, "given_back": given_back, "balance": balance},
-        f"repair:{repair.order_id}:status:cancelled",
-        now,
     )
 
 
@@ -280,48 +200,14 @@ def _later(current: datetime | None, occurred_at: datetime) -> datetime:
     return occurred_at if current is None else max(current, occurred_at)
 
 
-async def _notify_status(uow: UnitOfWork, repair: Repair, now: datetime) -> None:
-    template = NOTIFIED_STATUSES.get(repair.status)
-    if template is None or repair.customer_id is None:
-        return
-    await _notify(uow, repair.customer_id, template, repair_context(repair), status_key(repair), now)
-
-
-def status_key(repair: Repair) -> str:
-    return f"repair:{repair.order_id}:status:{repair.status.value}"
-
-
-def repair_context(repair: Repair) -> dict[str, object]:
-    """Plain JSON values only: the outbox keeps the context as JSON until delivery."""
-    return {
-        "order_id": repair.order_id,
-        "device_category": repair.device_category.value,
-        "device": " ".join(p for p in (repair.device_brand, repair.device_model) if p),
-        "eta": repair.eta.isoformat() if repair.eta else None,
-    }
-
-
-async def _notify(
-    uow: UnitOfWork, customer_id: int, template: str, context: dict[str, object], key: str, now: datetime
-) -> None:
-    await uow.outbox.add(
-        OutboxMessage(
-            customer_id=customer_id, template=template, context=context, dedupe_key=key, created_at=now
-        )
+def _status_changed(repair: Repair, now: datetime) -> RepairStatusChanged:
+    return RepairStatusChanged(
+        at=now,
+        order_id=repair.order_id,
+        customer_id=repair.customer_id,
+        status=repair.status,
+        device_category=repair.device_category,
+        device_brand=repair.device_brand,
+        device_model=repair.device_model,
+        eta=repair.eta,
     )
-
-
-async def earn_for_linked_repairs(
-    uow: UnitOfWork, rules: ProgramRules, customer: Customer, linked: list[Repair], now: datetime
-) -> list[LedgerResult]:
-    """Points for repairs completed before the phone registered (only when the rules say so)."""
-    if not rules.earning.retroactive_for_linked_repairs:
-        return []
-    results = []
-    for repair in linked:
-        if repair.status is not RepairStatus.COMPLETED:
-            continue
-        result = await _earn_for(uow, rules, customer, repair, now)
-        if result is not None:
-            results.append(result)
-    return results

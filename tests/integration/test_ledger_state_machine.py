@@ -35,6 +35,7 @@ from domain.clock import FixedClock
 from domain.errors import AlreadyReversed, InsufficientPoints, NotReversible
 from domain.ledger import EntryKind, lot_order
 from domain.ports import UnitOfWork
+from domain.reactions import ProgramReactions
 from domain.rules import Bonus
 from domain.services.points import earn_points, expire_lot, reverse_entry, spend_points
 from store import migrate
@@ -81,7 +82,7 @@ class LedgerMachine(RuleBasedStateMachine):
             self.engine = create_engine(PG_URL, search_path=self.pg_schema, pool_size=2)
             await reset(self.engine)
         sessions = session_factory(self.engine)
-        self.uow = lambda: SqlUnitOfWork(sessions)
+        self.uow = lambda: SqlUnitOfWork(sessions, ProgramReactions(RULES))
 
     def teardown(self) -> None:
         if self.engine is not None:
