@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from webhooks import api
 from webhooks.deps import WebDeps
 from webhooks.errors import validation_error_response
+from webhooks.guard import Guard
 from webhooks.routes import health, metrics, repairs, telegram, whatsapp
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -35,4 +36,5 @@ def create_app(deps: WebDeps, *, lifespan: Lifespan | None = None) -> FastAPI:
         whatsapp.router,
     ):
         app.include_router(router)
+    app.add_middleware(Guard, api_token=deps.admin_api_token)
     return app
