@@ -23,10 +23,8 @@ class SqlProcessedEventRepository(ProcessedEventRepository):
         self._s = session
 
     async def claim(self, event_id: str, source: str, at: datetime) -> bool:
-        stmt = insert_ignore(self._s, processed_events, ["event_id"]).values(
-            event_id=event_id, source=source, processed_at=at
-        )
-        return _inserted(await self._s.execute(stmt))
+        values = {"event_id": event_id, "source": source, "processed_at": at}
+        return _inserted(await self._s.execute(insert_ignore(processed_events, ["event_id"], values)))
 
 
 class SqlJobRunRepository(JobRunRepository):
@@ -34,10 +32,8 @@ class SqlJobRunRepository(JobRunRepository):
         self._s = session
 
     async def claim(self, job: str, run_key: str, at: datetime) -> bool:
-        stmt = insert_ignore(self._s, job_runs, ["job", "run_key"]).values(
-            job=job, run_key=run_key, started_at=at
-        )
-        return _inserted(await self._s.execute(stmt))
+        values = {"job": job, "run_key": run_key, "started_at": at}
+        return _inserted(await self._s.execute(insert_ignore(job_runs, ["job", "run_key"], values)))
 
     async def finish(self, job: str, run_key: str, at: datetime, detail: str) -> None:
         await self._s.execute(
@@ -52,20 +48,20 @@ class SqlOutboxRepository(OutboxRepository):
         self._s = session
 
     async def add(self, message: OutboxMessage) -> OutboxMessage:
-        stmt = insert_ignore(self._s, outbox, ["dedupe_key"]).values(
-            customer_id=message.customer_id,
-            template=message.template,
-            context=message.context,
-            dedupe_key=message.dedupe_key,
-            channel=message.channel,
-            marketing=message.marketing,
-            sensitive=message.sensitive,
-            status=message.status.value,
-            attempts=message.attempts,
-            next_attempt_at=message.next_attempt_at,
-            created_at=message.created_at,
-        )
-        await self._s.execute(stmt)
+        values = {
+            "customer_id": message.customer_id,
+            "template": message.template,
+            "context": message.context,
+            "dedupe_key": message.dedupe_key,
+            "channel": message.channel,
+            "marketing": message.marketing,
+            "sensitive": message.sensitive,
+            "status": message.status.value,
+            "attempts": message.attempts,
+            "next_attempt_at": message.next_attempt_at,
+            "created_at": message.created_at,
+        }
+        await self._s.execute(insert_ignore(outbox, ["dedupe_key"], values))
         message.id = await self._s.scalar(
             sa.select(outbox.c.id).where(outbox.c.dedupe_key == message.dedupe_key)
         )

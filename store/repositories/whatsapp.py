@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.dialect import upsert
 from store.tables_whatsapp import whatsapp_dialogues, whatsapp_message_statuses
 
 # Twilio's message lifecycle; a callback for an earlier stage never replaces a later one.
@@ -36,12 +36,6 @@ class Dialogue:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _upsert(session: AsyncSession, table: sa.Table) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
 class SqlDialogueRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -57,13 +51,13 @@ class SqlDialogueRepository:
 
     async def save(self, dialogue: Dialogue) -> None:
         values = {
+            "key": dialogue.key,
             "step": dialogue.step,
             "locale": dialogue.locale,
             "data": dialogue.data,
             "updated_at": dialogue.updated_at,
         }
-        stmt = _upsert(self._s, whatsapp_dialogues).values(key=dialogue.key, **values)
-        await self._s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=values))
+        await self._s.execute(upsert(whatsapp_dialogues, ["key"], values))
 
     async def delete(self, key: str) -> None:
         await self._s.execute(sa.delete(whatsapp_dialogues).where(whatsapp_dialogues.c.key == key))
@@ -92,7 +86,6 @@ class SqlMessageStatusRepository:
         known = await self.get(message_sid)
         if known is not None and STATUS_RANK.get(known[0], 0) > STATUS_RANK.get(status, 0):
             return False
-        values = {"status": status, "error_code": error_code, "updated_at": at}
-        stmt = _upsert(self._s, whatsapp_message_statuses).values(message_sid=message_sid, **values)
-        await self._s.execute(stmt.on_conflict_do_update(index_elements=["message_sid"], set_=values))
+        values = {"message_sid": message_sid, "status": status, "error_code": error_code, "updated_at": at}
+        await self._s.execute(upsert(whatsapp_message_statuses, ["message_sid"], values))
         return True
