@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from app.phones import mask_phone
+from bot.vocabulary import SCREEN_NAMES
 from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.services import views
@@ -14,7 +15,6 @@ from domain.services.customers import live_customer
 if TYPE_CHECKING:
     from app.bootstrap import Container
 
-SCREENS = ("menu", "help", "balance", "repairs", "tier", "offers", "invite", "profile")
 InviteLink = Callable[[str], str]
 
 
@@ -26,7 +26,7 @@ class Screens:
         self, name: str, customer_id: int, channel: str, *, invite_link_for: InviteLink | None = None
     ) -> str:
         """The screen `name` for the customer, in their language, formatted for `channel`."""
-        if name not in SCREENS:
+        if name not in SCREEN_NAMES:
             raise ValueError(f"unknown screen {name!r}")
         async with self._c.uow() as uow:
             customer = await live_customer(uow, customer_id)
