@@ -21,17 +21,28 @@ def split_text(
     a piece still over the limit at the next; one over the limit after the last separator goes to
     `last_resort` (default: cut anywhere), whose pieces each start a part of their own.
     """
-    cut = last_resort or (lambda piece: cut_anywhere(piece, limit, length))
-    parts: list[str] = []
-    current = ""
-    for piece, glue in _pieces(text, separators, "", lambda s: length(s) <= limit, cut):
-        candidate = f"{current}{glue}{piece}" if current else piece
-        if glue is not None and length(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
+
+    def pieces(text: str, separators: Sequence[str], glue: str) -> Iterator[tuple[str, str | None]]:
+        separator, *finer = separators
+        for i, piece in enumerate(text.split(separator)):
+            piece_glue = separator if i else glue
+            if length(piece) <= limit:
+                yield piece, piece_glue
+            elif finer:
+                yield from pieces(piece, finer, piece_glue)
+            else:
+                yield from ((chunk, None) for chunk in (last_resort or cut)(piece))
+
+    def cut(piece: str) -> list[str]:
+        return cut_anywhere(piece, limit, length)
+
+    parts, current = [], ""
+    for piece, glue in pieces(text, separators, ""):
+        joined = f"{current}{glue}{piece}" if current and glue is not None else piece
+        if current and (glue is None or length(joined) > limit):
             parts.append(current)
-        current = piece
+            joined = piece
+        current = joined
     parts.append(current)
     return [part for part in parts if part.strip()]
 
@@ -47,22 +58,3 @@ def cut_anywhere(text: str, limit: int, length: Length = len) -> list[str]:
         piece, used = piece + char, used + width
     pieces.append(piece)
     return pieces
-
-
-def _pieces(
-    text: str,
-    separators: Sequence[str],
-    glue: str,
-    fits: Callable[[str], bool],
-    cut: Callable[[str], list[str]],
-) -> Iterator[tuple[str, str | None]]:
-    """(piece, the separator that joins it to the one before, None where it must start a part)."""
-    separator, *finer = separators
-    for i, piece in enumerate(text.split(separator)):
-        piece_glue = separator if i else glue
-        if fits(piece):
-            yield piece, piece_glue
-        elif finer:
-            yield from _pieces(piece, finer, piece_glue, fits, cut)
-        else:
-            yield from ((chunk, None) for chunk in cut(piece))

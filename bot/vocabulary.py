@@ -1,9 +1,5 @@
-"""What a member can ask for in any chat: the screens and the other actions, one list per kind.
-
-Telegram's commands, callback data and buttons and WhatsApp's words and numbers are keyed by
-these; the value is the Telegram command, the label key and (for screens) the template
-`screen_<value>`. The words customers type stay with each channel.
-"""
+"""What a member can ask for in any chat. Telegram's commands, buttons and callback data and
+WhatsApp's words and numbers are keyed by these; a value is the Telegram command and label key."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ from enum import StrEnum
 
 
 class Screen(StrEnum):
-    """In the order of the menu; `help` comes last in every list."""
+    """In the menu's order; rendered from the templates `screen_<value>`."""
 
     MENU = "menu"
     BALANCE = "balance"

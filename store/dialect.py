@@ -1,9 +1,5 @@
-"""Insert-or-ignore and insert-or-update, one statement for SQLite and PostgreSQL.
-
-Both databases spell `ON CONFLICT (...) DO NOTHING | DO UPDATE SET col = excluded.col` alike, so
-the clause hangs on a plain INSERT. SQLAlchemy's dialect inserts would do the same but are never
-cached (their cache key is None); this clause has a cache key, so each statement compiles once.
-"""
+"""Insert-or-ignore and insert-or-update: SQLite and PostgreSQL spell `ON CONFLICT` alike, so one
+clause on a plain INSERT serves both, and (unlike the dialects' inserts) it has a cache key."""
 
 from __future__ import annotations
 

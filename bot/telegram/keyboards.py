@@ -36,10 +36,14 @@ def main_menu(texts: Texts) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+def _menu_button(texts: Texts) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=texts.label(Screen.MENU), callback_data=ScreenCb(name=Screen.MENU).pack()
+    )
+
+
 def back_to_menu(texts: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=texts.label(Screen.MENU), callback_data=ScreenCb(name=Screen.MENU))
-    return kb.as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=[[_menu_button(texts)]])
 
 
 def consent(texts: Texts) -> InlineKeyboardMarkup:
@@ -89,7 +93,7 @@ def profile(texts: Texts, marketing_opt_in: bool) -> InlineKeyboardMarkup:
     kb.button(text=texts.label(toggle), callback_data=ProfileCb(action=toggle))
     kb.button(text=texts.label("export"), callback_data=ProfileCb(action="export"))
     kb.button(text=texts.label("delete"), callback_data=ProfileCb(action="delete"))
-    kb.button(text=texts.label(Screen.MENU), callback_data=ScreenCb(name=Screen.MENU))
+    kb.add(_menu_button(texts))
     kb.adjust(2, 1, 2, 1)
     return kb.as_markup()
 
@@ -99,11 +103,7 @@ def invite(texts: Texts, link: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=texts.label("share"), url=share)],
-            [
-                InlineKeyboardButton(
-                    text=texts.label(Screen.MENU), callback_data=ScreenCb(name=Screen.MENU).pack()
-                )
-            ],
+            [_menu_button(texts)],
         ]
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.outbox import OutboxMessage, OutboxStatus
 from domain.ports import JobRunRepository, OutboxRepository, ProcessedEventRepository
 from store.dialect import insert_ignore
+from store.repositories import from_row
 from store.tables import job_runs, outbox, processed_events
 
 
@@ -129,21 +130,4 @@ class SqlOutboxRepository(OutboxRepository):
 
 
 def _message(row: Any) -> OutboxMessage:
-    m = row._mapping
-    return OutboxMessage(
-        id=m["id"],
-        customer_id=m["customer_id"],
-        template=m["template"],
-        context=dict(m["context"]),
-        dedupe_key=m["dedupe_key"],
-        created_at=m["created_at"],
-        marketing=m["marketing"],
-        sensitive=m["sensitive"],
-        channel=m["channel"],
-        status=OutboxStatus(m["status"]),
-        attempts=m["attempts"],
-        next_attempt_at=m["next_attempt_at"],
-        sent_at=m["sent_at"],
-        error=m["error"],
-        provider_message_id=m["provider_message_id"],
-    )
+    return from_row(OutboxMessage, row, context=dict, status=OutboxStatus)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.dialect import upsert
+from store.repositories import from_row
 from store.tables_whatsapp import whatsapp_dialogues, whatsapp_message_statuses
 
 # Twilio's message lifecycle; a callback for an earlier stage never replaces a later one.
@@ -44,10 +45,7 @@ class SqlDialogueRepository:
         row = (
             await self._s.execute(sa.select(whatsapp_dialogues).where(whatsapp_dialogues.c.key == key))
         ).first()
-        if row is None:
-            return None
-        m = row._mapping
-        return Dialogue(m["key"], m["step"], m["locale"], m["updated_at"], dict(m["data"]))
+        return from_row(Dialogue, row, data=dict) if row else None
 
     async def save(self, dialogue: Dialogue) -> None:
         values = {
