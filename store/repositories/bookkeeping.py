@@ -11,8 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.outbox import OutboxMessage, OutboxStatus
 from domain.ports import JobRunRepository, OutboxRepository, ProcessedEventRepository
 from store.dialect import insert_ignore
-from store.repositories import from_row
+from store.repositories import field_names, from_row
 from store.tables import job_runs, outbox, processed_events
+
+# what a new message stores; the rest is set as it is delivered
+_NEW_MESSAGE = field_names(OutboxMessage, "id", "status", "sent_at", "error", "provider_message_id", "extra")
 
 
 def _inserted(result: Any) -> bool:
@@ -49,19 +52,7 @@ class SqlOutboxRepository(OutboxRepository):
         self._s = session
 
     async def add(self, message: OutboxMessage) -> OutboxMessage:
-        values = {
-            "customer_id": message.customer_id,
-            "template": message.template,
-            "context": message.context,
-            "dedupe_key": message.dedupe_key,
-            "channel": message.channel,
-            "marketing": message.marketing,
-            "sensitive": message.sensitive,
-            "status": message.status.value,
-            "attempts": message.attempts,
-            "next_attempt_at": message.next_attempt_at,
-            "created_at": message.created_at,
-        }
+        values = {f: getattr(message, f) for f in _NEW_MESSAGE} | {"status": message.status.value}
         await self._s.execute(insert_ignore(outbox, ["dedupe_key"], values))
         message.id = await self._s.scalar(
             sa.select(outbox.c.id).where(outbox.c.dedupe_key == message.dedupe_key)

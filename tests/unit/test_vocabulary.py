@@ -30,7 +30,3 @@ def test_every_screen_is_a_telegram_command_and_button_and_a_whatsapp_word_and_n
 def test_every_action_is_a_telegram_command_described_in_both_languages(action):
     assert action in LISTED and action in MEMBER_COMMANDS
     assert all(Renderer().label(f"cmd_{action}", locale).strip() for locale in LOCALES)
-
-
-def test_whatsapp_knows_every_action_but_the_export_by_word():
-    assert set(WORDS) == {*Screen, *Action} - {Action.EXPORT}
