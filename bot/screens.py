@@ -7,12 +7,12 @@ from typing import Any
 
 from bot.deps import ChatDeps
 from bot.phones import mask_phone
+from bot.vocabulary import SCREEN_NAMES
 from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.services import views
 from domain.services.customers import live_customer
 
-SCREENS = ("menu", "help", "balance", "repairs", "tier", "offers", "invite", "profile")
 InviteLink = Callable[[str], str]
 
 
@@ -24,7 +24,7 @@ class Screens:
         self, name: str, customer_id: int, channel: str, *, invite_link_for: InviteLink | None = None
     ) -> str:
         """The screen `name` for the customer, in their language, formatted for `channel`."""
-        if name not in SCREENS:
+        if name not in SCREEN_NAMES:
             raise ValueError(f"unknown screen {name!r}")
         async with self._c.uow() as uow:
             customer = await live_customer(uow, customer_id)

@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.clock import Clock
 from domain.dialogue import ChatStateStore
+from store.dialect import upsert
 from store.tables_telegram import telegram_chat_states as t
 
 EMPTY = "{}"
@@ -43,24 +43,18 @@ class SqlChatStateStore(ChatStateStore):
         await self._write(key, {"data": document}, clearing=not data)
 
     async def _write(self, key: str, values: dict[str, Any], *, clearing: bool) -> None:
+        values = {**values, "updated_at": self._clock.now()}
         async with self._engine.begin() as conn:
             if clearing:  # most "clear" calls find no row: update-then-drop, never insert
-                values = {**values, "updated_at": self._clock.now()}
                 await conn.execute(sa.update(t).where(t.c.key == key).values(**values))
                 await self._drop_if_empty(conn, key)
             else:
-                await self._upsert(conn, key, values)
+                await conn.execute(upsert(t, ["key"], {"key": key, **values}))
 
     async def purge(self, older_than: datetime) -> int:
         async with self._engine.begin() as conn:
             result = await conn.execute(sa.delete(t).where(t.c.updated_at < older_than))
         return int(result.rowcount or 0)
-
-    async def _upsert(self, conn: AsyncConnection, key: str, values: dict[str, Any]) -> None:
-        values = {**values, "updated_at": self._clock.now()}
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(t).values(key=key, **values)
-        await conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.key], set_=values))
 
     async def _drop_if_empty(self, conn: AsyncConnection, key: str) -> None:
         await conn.execute(sa.delete(t).where(t.c.key == key, t.c.state.is_(None), t.c.data == EMPTY))

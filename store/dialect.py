@@ -1,16 +1,48 @@
-"""The few statements whose spelling differs between SQLite and PostgreSQL."""
+"""Insert-or-ignore and insert-or-update: SQLite and PostgreSQL spell `ON CONFLICT` alike, so one
+clause on a plain INSERT serves both, and (unlike the dialects' inserts) it has a cache key."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.visitors import InternalTraversal
+
+_STRINGS = InternalTraversal.dp_string_list
 
 
-def insert_ignore(session: AsyncSession, table: sa.Table, conflict_columns: list[str]) -> Any:
-    """INSERT ... ON CONFLICT (cols) DO NOTHING: rowcount says whether the row is new."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict_columns)
-    return sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict_columns)
+class _OnConflict(ClauseElement):
+    __visit_name__ = "loyalty_on_conflict"
+    _traverse_internals = [("keys", _STRINGS), ("updates", _STRINGS)]  # noqa: RUF012 (SQLAlchemy's spelling)
+
+    def __init__(self, keys: Sequence[str], updates: Sequence[str]) -> None:
+        self.keys, self.updates = list(keys), list(updates)
+
+
+@compiles(_OnConflict)
+def _on_conflict(element: _OnConflict, compiler: SQLCompiler, **kw: Any) -> str:
+    quote = compiler.preparer.quote
+    target = f"ON CONFLICT ({', '.join(quote(key) for key in element.keys)}) DO "
+    if not element.updates:
+        return target + "NOTHING"
+    return target + "UPDATE SET " + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in element.updates)
+
+
+def _insert(table: sa.Table, values: Mapping[str, Any], clause: _OnConflict) -> sa.Insert:
+    stmt = sa.insert(table).values(**values)
+    stmt._post_values_clause = clause  # where the dialects' on_conflict_do_* put theirs
+    return stmt
+
+
+def insert_ignore(table: sa.Table, on: Sequence[str], values: Mapping[str, Any]) -> sa.Insert:
+    """INSERT ... ON CONFLICT (on) DO NOTHING: rowcount says whether the row is new."""
+    return _insert(table, values, _OnConflict(on, ()))
+
+
+def upsert(table: sa.Table, on: Sequence[str], values: Mapping[str, Any]) -> sa.Insert:
+    """INSERT, or on a conflict over `on` set every other given column to the new values."""
+    return _insert(table, values, _OnConflict(on, [column for column in values if column not in on]))

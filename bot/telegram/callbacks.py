@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
-SCREENS = ("menu", "help", "balance", "repairs", "tier", "offers", "invite", "profile")
-
 
 class ScreenCb(CallbackData, prefix="s"):
-    name: str
+    name: str  # a Screen; a plain string, so an old button with a gone name still parses
 
 
 class ConsentCb(CallbackData, prefix="c"):

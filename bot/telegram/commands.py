@@ -5,26 +5,11 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeDefault
 
+from bot.vocabulary import Action, Screen
 from messages import LOCALES, Renderer
 
-SCREEN_COMMANDS = ("menu", "help", "balance", "repairs", "tier", "offers", "invite", "profile")
-MEMBER_COMMANDS = (*SCREEN_COMMANDS, "language", "unsubscribe", "subscribe", "export", "delete_me")
-LISTED = (
-    "start",
-    "menu",
-    "balance",
-    "repairs",
-    "tier",
-    "offers",
-    "invite",
-    "profile",
-    "language",
-    "unsubscribe",
-    "subscribe",
-    "export",
-    "delete_me",
-    "help",
-)
+MEMBER_COMMANDS = (*Screen, *Action)
+LISTED = ("start", *(s for s in Screen if s is not Screen.HELP), *Action, Screen.HELP)
 
 
 def command_list(renderer: Renderer, locale: str) -> list[BotCommand]:

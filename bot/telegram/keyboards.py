@@ -22,9 +22,10 @@ from bot.telegram.callbacks import (
     ScreenCb,
 )
 from bot.telegram.texts import Texts
+from bot.vocabulary import Screen
 from messages import LOCALES
 
-MENU_SCREENS = ("balance", "repairs", "tier", "offers", "invite", "profile", "help")
+MENU_SCREENS = tuple(s for s in Screen if s is not Screen.MENU)
 
 
 def main_menu(texts: Texts) -> InlineKeyboardMarkup:
@@ -35,10 +36,14 @@ def main_menu(texts: Texts) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+def _menu_button(texts: Texts) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=texts.label(Screen.MENU), callback_data=ScreenCb(name=Screen.MENU).pack()
+    )
+
+
 def back_to_menu(texts: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=texts.label("menu"), callback_data=ScreenCb(name="menu"))
-    return kb.as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=[[_menu_button(texts)]])
 
 
 def consent(texts: Texts) -> InlineKeyboardMarkup:
@@ -88,7 +93,7 @@ def profile(texts: Texts, marketing_opt_in: bool) -> InlineKeyboardMarkup:
     kb.button(text=texts.label(toggle), callback_data=ProfileCb(action=toggle))
     kb.button(text=texts.label("export"), callback_data=ProfileCb(action="export"))
     kb.button(text=texts.label("delete"), callback_data=ProfileCb(action="delete"))
-    kb.button(text=texts.label("menu"), callback_data=ScreenCb(name="menu"))
+    kb.add(_menu_button(texts))
     kb.adjust(2, 1, 2, 1)
     return kb.as_markup()
 
@@ -98,7 +103,7 @@ def invite(texts: Texts, link: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=texts.label("share"), url=share)],
-            [InlineKeyboardButton(text=texts.label("menu"), callback_data=ScreenCb(name="menu").pack())],
+            [_menu_button(texts)],
         ]
     )
 

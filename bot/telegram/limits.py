@@ -16,6 +16,8 @@ from aiogram.enums import ParseMode
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
+from bot import split
+
 # Telegram counts the text after parsing its markup, in UTF-16 code units. The raw text is never
 # shorter than what Telegram counts, so keeping the raw text under the limit is always safe.
 TEXT_LIMIT = 4096
@@ -29,36 +31,18 @@ def text_length(text: str) -> int:
 def split_text(text: str, *, html_markup: bool, limit: int = TEXT_LIMIT) -> list[str]:
     """Parts of at most `limit`, cut at line ends (the templates never open a tag on one line and
     close it on another); a single line over the limit loses its markup and is cut anywhere."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        joined = f"{current}\n{line}" if current else line
-        if text_length(joined) <= limit:
-            current = joined
-            continue
-        if current:
-            parts.append(current)
-        if text_length(line) <= limit:
-            current = line
-            continue
-        *whole, current = _cut(line, html_markup=html_markup, limit=limit)
-        parts.extend(whole)
-    parts.append(current)
-    return [part for part in parts if part.strip()] or [text[:limit]]
+    parts = split.split_text(
+        text, limit, length=text_length, last_resort=lambda s: _cut(s, html_markup, limit)
+    )
+    return parts or [text[:limit]]
 
 
-def _cut(line: str, *, html_markup: bool, limit: int) -> list[str]:
-    plain = html.unescape(_TAG.sub("", line)) if html_markup else line
-    pieces, piece, units = [], "", 0
-    for char in plain:
-        width = text_length(char)
-        if units + width > limit:
-            pieces.append(piece)
-            piece, units = "", 0
-        piece, units = piece + char, units + width
-    pieces.append(piece)
+def _cut(line: str, html_markup: bool, limit: int) -> list[str]:
+    if not html_markup:
+        return split.cut_anywhere(line, limit, text_length)
     # escaping may lengthen the raw text, but Telegram counts the parsed text, which is the piece
-    return [html.escape(p, quote=False) for p in pieces] if html_markup else pieces
+    plain = html.unescape(_TAG.sub("", line))
+    return [html.escape(piece, quote=False) for piece in split.cut_anywhere(plain, limit, text_length)]
 
 
 class SplitLongMessages(BaseRequestMiddleware):

@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.screens import Screens
 from bot.telegram import keyboards as kb
 from bot.telegram.texts import Texts
+from bot.vocabulary import Screen
 from domain.customers import Customer
 
 
@@ -29,10 +30,10 @@ async def show_screen(
 def _keyboard(
     name: str, customer: Customer, texts: Texts, invite_link_for: Callable[[str], str]
 ) -> InlineKeyboardMarkup:
-    if name == "menu":
+    if name == Screen.MENU:
         return kb.main_menu(texts)
-    if name == "profile":
+    if name == Screen.PROFILE:
         return kb.profile(texts, customer.marketing_opt_in)
-    if name == "invite" and customer.referral_code:
+    if name == Screen.INVITE and customer.referral_code:
         return kb.invite(texts, invite_link_for(customer.referral_code))
     return kb.back_to_menu(texts)

@@ -8,52 +8,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import StrEnum
 
+from bot.vocabulary import Action, Screen
 
-class Command(StrEnum):
-    MENU = "menu"
-    HELP = "help"
-    BALANCE = "balance"
-    REPAIRS = "repairs"
-    TIER = "tier"
-    OFFERS = "offers"
-    INVITE = "invite"
-    PROFILE = "profile"
-    LANGUAGE = "language"
-    STOP = "stop"
-    START = "start"
-    DELETE = "delete"
-
-
-SCREEN_COMMANDS = frozenset(
-    {
-        Command.MENU,
-        Command.HELP,
-        Command.BALANCE,
-        Command.REPAIRS,
-        Command.TIER,
-        Command.OFFERS,
-        Command.INVITE,
-        Command.PROFILE,
-    }
-)
+Command = Screen | Action
 
 # The numbered menu (templates/<locale>/whatsapp/screen_menu.j2 shows the same numbers).
-NUMBERS = {
-    "0": Command.MENU,
-    "1": Command.BALANCE,
-    "2": Command.REPAIRS,
-    "3": Command.TIER,
-    "4": Command.OFFERS,
-    "5": Command.INVITE,
-    "6": Command.PROFILE,
-    "7": Command.LANGUAGE,
-    "8": Command.HELP,
+NUMBERS: dict[str, Command] = {
+    "0": Screen.MENU,
+    "1": Screen.BALANCE,
+    "2": Screen.REPAIRS,
+    "3": Screen.TIER,
+    "4": Screen.OFFERS,
+    "5": Screen.INVITE,
+    "6": Screen.PROFILE,
+    "7": Action.LANGUAGE,
+    "8": Screen.HELP,
 }
 
-_WORDS: dict[Command, tuple[str, ...]] = {
-    Command.MENU: (
+WORDS: dict[Command, tuple[str, ...]] = {
+    Screen.MENU: (
         "menu",
         "main menu",
         "меню",
@@ -64,9 +38,9 @@ _WORDS: dict[Command, tuple[str, ...]] = {
         "привет",
         "здравствуйте",
     ),
-    Command.HELP: ("help", "info", "помощь", "справка", "помогите"),
-    Command.BALANCE: ("balance", "points", "my points", "баланс", "баллы", "мои баллы"),
-    Command.REPAIRS: (
+    Screen.HELP: ("help", "info", "помощь", "справка", "помогите"),
+    Screen.BALANCE: ("balance", "points", "my points", "баланс", "баллы", "мои баллы"),
+    Screen.REPAIRS: (
         "repairs",
         "repair",
         "my repairs",
@@ -76,12 +50,12 @@ _WORDS: dict[Command, tuple[str, ...]] = {
         "мои ремонты",
         "статус",
     ),
-    Command.TIER: ("tier", "level", "уровень"),
-    Command.OFFERS: ("offers", "offer", "deals", "акции", "акция", "предложения"),
-    Command.INVITE: ("invite", "invite a friend", "referral", "пригласить", "пригласить друга"),
-    Command.PROFILE: ("profile", "my profile", "профиль", "мой профиль"),
-    Command.LANGUAGE: ("language", "lang", "язык", "english", "русский", "russian", "английский"),
-    Command.STOP: (
+    Screen.TIER: ("tier", "level", "уровень"),
+    Screen.OFFERS: ("offers", "offer", "deals", "акции", "акция", "предложения"),
+    Screen.INVITE: ("invite", "invite a friend", "referral", "пригласить", "пригласить друга"),
+    Screen.PROFILE: ("profile", "my profile", "профиль", "мой профиль"),
+    Action.LANGUAGE: ("language", "lang", "язык", "english", "русский", "russian", "английский"),
+    Action.UNSUBSCRIBE: (
         "stop",
         "stop all",
         "stopall",
@@ -95,10 +69,10 @@ _WORDS: dict[Command, tuple[str, ...]] = {
         "отпишите",
         "отписаться от рассылки",
     ),
-    Command.START: ("start", "subscribe", "unstop", "opt in", "старт", "подписаться", "подписка"),
-    Command.DELETE: ("delete", "delete me", "delete account", "удалить", "удалить аккаунт", "удалите меня"),
+    Action.SUBSCRIBE: ("start", "subscribe", "unstop", "opt in", "старт", "подписаться", "подписка"),
+    Action.DELETE: ("delete", "delete me", "delete account", "удалить", "удалить аккаунт", "удалите меня"),
 }
-_BY_WORD = {word: command for command, words in _WORDS.items() for word in words}
+_BY_WORD = {word: command for command, words in WORDS.items() for word in words}
 
 YES = frozenset({"yes", "y", "yeah", "yep", "ok", "okay", "agree", "i agree", "да", "д", "ок", "согласен",
                  "согласна", "согласен а", "я согласен", "я согласна", "конечно"})  # fmt: skip
@@ -127,7 +101,7 @@ def command_of(text: str) -> Command | None:
     if words in NUMBERS:
         return NUMBERS[words]
     if text.strip() == "?":
-        return Command.HELP
+        return Screen.HELP
     return _BY_WORD.get(words)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.vocabulary import Action, Screen
 from bot.whatsapp.keywords import (
-    SCREEN_COMMANDS,
-    Command,
     command_of,
     is_cancel,
     is_yes,
@@ -44,28 +43,27 @@ class Member:
                     return Outcome([Say("wa_deleted")], locale)
                 # anything but a timely yes keeps the account; a plain "cancel" must not also opt
                 # out, but STOP is an opt-out wherever it is sent and must not wait for a second one
-                if command is Command.STOP and not is_cancel(msg.body):
+                if command is Action.UNSUBSCRIBE and not is_cancel(msg.body):
                     await set_marketing_consent(uow, cid, False, now)
                     return Outcome([Say("wa_delete_cancelled"), Say("wa_unsubscribed")], locale, cid)
-                return Outcome([Say("wa_delete_cancelled"), Show("menu")], locale, cid)
+                return Outcome([Say("wa_delete_cancelled"), Show(Screen.MENU)], locale, cid)
         if not msg.body.strip():
             template = "wa_media_only" if msg.num_media else "wa_not_understood"
             return Outcome([Say(template)], locale, cid)
         if len(msg.body) > MAX_TEXT:
             return Outcome([Say("wa_too_long")], locale, cid)
-        if command in SCREEN_COMMANDS:
-            assert command is not None
-            return Outcome([Show(command.value)], locale, cid)
-        if command in (Command.STOP, Command.START):
-            opt_in = command is Command.START
+        if isinstance(command, Screen):
+            return Outcome([Show(command)], locale, cid)
+        if command in (Action.UNSUBSCRIBE, Action.SUBSCRIBE):
+            opt_in = command is Action.SUBSCRIBE
             await set_marketing_consent(uow, cid, opt_in, now)
             return Outcome([Say("wa_subscribed" if opt_in else "wa_unsubscribed")], locale, cid)
-        if command is Command.LANGUAGE:
+        if command is Action.LANGUAGE:
             changed = await set_locale(uow, cid, wanted_locale(msg.body, locale))
-            return Outcome([Say("wa_language_set"), Show("menu")], changed.locale, cid)
-        if command is Command.DELETE:
+            return Outcome([Say("wa_language_set"), Show(Screen.MENU)], changed.locale, cid)
+        if command is Action.DELETE:
             await repo.save(Dialogue(key, CONFIRM_DELETE, locale, now))
             return Outcome([Say("wa_delete_confirm")], locale, cid)
         if referral_code_in(msg.body):
-            return Outcome([Say("wa_already_member"), Show("menu")], locale, cid)
+            return Outcome([Say("wa_already_member"), Show(Screen.MENU)], locale, cid)
         return Outcome([Say("wa_not_understood")], locale, cid)

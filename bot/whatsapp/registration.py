@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from bot.deps import ChatDeps
 from bot.phones import InvalidPhone, normalize_whatsapp_id
+from bot.vocabulary import Action
 from bot.whatsapp.keywords import (
-    Command,
     command_of,
     detect_locale,
     is_no,
@@ -45,7 +45,7 @@ class Registrar:
             state = None
         command = command_of(msg.body)
         locale = state.locale if state else detect_locale(msg.body, self.deps.default_locale)
-        if command is Command.STOP:
+        if command is Action.UNSUBSCRIBE:
             if state is not None:
                 await repo.delete(key)
             return Outcome([Say("wa_stop_unregistered")], locale)
@@ -55,7 +55,7 @@ class Registrar:
             state = Dialogue(key, CONSENT, locale, now, {"referral": code} if code else {})
             await repo.save(state)
             return Outcome([self._consent(state)], locale)
-        if command is Command.LANGUAGE:
+        if command is Action.LANGUAGE:
             state.locale = wanted_locale(msg.body, state.locale)
             return await self._next(uow, state, now, Say("wa_language_set"), self._ask(state))
         return await _STEPS[state.step](self, uow, state, msg, now)

@@ -11,7 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.outbox import OutboxMessage, OutboxStatus
 from domain.ports import JobRunRepository, OutboxRepository, ProcessedEventRepository
 from store.dialect import insert_ignore
+from store.repositories import field_names, from_row
 from store.tables import job_runs, outbox, processed_events
+
+# what a new message stores; the rest is set as it is delivered
+_NEW_MESSAGE = field_names(OutboxMessage, "id", "status", "sent_at", "error", "provider_message_id", "extra")
 
 
 def _inserted(result: Any) -> bool:
@@ -23,10 +27,8 @@ class SqlProcessedEventRepository(ProcessedEventRepository):
         self._s = session
 
     async def claim(self, event_id: str, source: str, at: datetime) -> bool:
-        stmt = insert_ignore(self._s, processed_events, ["event_id"]).values(
-            event_id=event_id, source=source, processed_at=at
-        )
-        return _inserted(await self._s.execute(stmt))
+        values = {"event_id": event_id, "source": source, "processed_at": at}
+        return _inserted(await self._s.execute(insert_ignore(processed_events, ["event_id"], values)))
 
 
 class SqlJobRunRepository(JobRunRepository):
@@ -34,10 +36,8 @@ class SqlJobRunRepository(JobRunRepository):
         self._s = session
 
     async def claim(self, job: str, run_key: str, at: datetime) -> bool:
-        stmt = insert_ignore(self._s, job_runs, ["job", "run_key"]).values(
-            job=job, run_key=run_key, started_at=at
-        )
-        return _inserted(await self._s.execute(stmt))
+        values = {"job": job, "run_key": run_key, "started_at": at}
+        return _inserted(await self._s.execute(insert_ignore(job_runs, ["job", "run_key"], values)))
 
     async def finish(self, job: str, run_key: str, at: datetime, detail: str) -> None:
         await self._s.execute(
@@ -52,20 +52,8 @@ class SqlOutboxRepository(OutboxRepository):
         self._s = session
 
     async def add(self, message: OutboxMessage) -> OutboxMessage:
-        stmt = insert_ignore(self._s, outbox, ["dedupe_key"]).values(
-            customer_id=message.customer_id,
-            template=message.template,
-            context=message.context,
-            dedupe_key=message.dedupe_key,
-            channel=message.channel,
-            marketing=message.marketing,
-            sensitive=message.sensitive,
-            status=message.status.value,
-            attempts=message.attempts,
-            next_attempt_at=message.next_attempt_at,
-            created_at=message.created_at,
-        )
-        await self._s.execute(stmt)
+        values = {f: getattr(message, f) for f in _NEW_MESSAGE} | {"status": message.status.value}
+        await self._s.execute(insert_ignore(outbox, ["dedupe_key"], values))
         message.id = await self._s.scalar(
             sa.select(outbox.c.id).where(outbox.c.dedupe_key == message.dedupe_key)
         )
@@ -133,21 +121,4 @@ class SqlOutboxRepository(OutboxRepository):
 
 
 def _message(row: Any) -> OutboxMessage:
-    m = row._mapping
-    return OutboxMessage(
-        id=m["id"],
-        customer_id=m["customer_id"],
-        template=m["template"],
-        context=dict(m["context"]),
-        dedupe_key=m["dedupe_key"],
-        created_at=m["created_at"],
-        marketing=m["marketing"],
-        sensitive=m["sensitive"],
-        channel=m["channel"],
-        status=OutboxStatus(m["status"]),
-        attempts=m["attempts"],
-        next_attempt_at=m["next_attempt_at"],
-        sent_at=m["sent_at"],
-        error=m["error"],
-        provider_message_id=m["provider_message_id"],
-    )
+    return from_row(OutboxMessage, row, context=dict, status=OutboxStatus)

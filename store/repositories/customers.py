@@ -9,44 +9,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.errors import PhoneAlreadyRegistered
 from domain.ports import CustomerRepository, IdentityRepository
+from store.repositories import field_names, from_row
 from store.tables import channel_identities, customers
 
-_CUSTOMER_FIELDS = (
-    "phone",
-    "name",
-    "locale",
-    "tier",
-    "registered_at",
-    "pd_consent_at",
-    "pd_policy_version",
-    "marketing_opt_in",
-    "marketing_consent_at",
-    "birthday",
-    "birthday_set_at",
-    "tier_changed_at",
-    "referral_code",
-    "referred_by_id",
-    "deleted_at",
-)
+_CUSTOMER_FIELDS = field_names(Customer, "id", "points_balance")
 
 
 def customer_from_row(row: Any) -> Customer:
-    m = row._mapping
-    return Customer(id=m["id"], points_balance=m["points_balance"], **{f: m[f] for f in _CUSTOMER_FIELDS})
+    return from_row(Customer, row)
 
 
 def _identity_from_row(row: Any) -> ChannelIdentity:
-    m = row._mapping
-    return ChannelIdentity(
-        id=m["id"],
-        customer_id=m["customer_id"],
-        channel=Channel(m["channel"]),
-        external_id=m["external_id"],
-        created_at=m["created_at"],
-        locale_hint=m["locale_hint"],
-        last_inbound_at=m["last_inbound_at"],
-        unreachable_at=m["unreachable_at"],
-    )
+    return from_row(ChannelIdentity, row, channel=Channel)
 
 
 class SqlCustomerRepository(CustomerRepository):

@@ -10,25 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import AlreadyReversed, InsufficientPoints, SourceKeyConflict
 from domain.ledger import Allocation, EntryKind, LedgerEntry
 from domain.ports import LedgerRepository
+from store.repositories import field_names, from_row
 from store.tables import customers, ledger_allocations, ledger_entries
 
-_FIELDS = (
-    "customer_id",
-    "points",
-    "source_key",
-    "created_at",
-    "expires_at",
-    "remaining",
-    "reverses_id",
-    "reason",
-    "author",
-    "order_id",
-)
+_FIELDS = field_names(LedgerEntry, "id", "kind")
 
 
 def _entry(row: Any) -> LedgerEntry:
-    m = row._mapping
-    return LedgerEntry(id=m["id"], kind=EntryKind(m["kind"]), **{f: m[f] for f in _FIELDS})
+    return from_row(LedgerEntry, row, kind=EntryKind)
 
 
 class SqlLedgerRepository(LedgerRepository):

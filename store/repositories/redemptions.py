@@ -7,27 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ports import RedemptionRepository
 from domain.redemptions import Redemption, RedemptionStatus
+from store.repositories import field_names, from_row
 from store.tables_repairs import redemptions
 
-_FIELDS = (
-    "customer_id",
-    "order_id",
-    "points",
-    "bill_minor",
-    "code_hash",
-    "code_salt",
-    "created_at",
-    "expires_at",
-    "attempts",
-    "confirmed_at",
-    "spend_entry_id",
-    "author",
-)
+_FIELDS = field_names(Redemption, "id", "status")
 
 
 def _redemption(row: Any) -> Redemption:
-    m = row._mapping
-    return Redemption(id=m["id"], status=RedemptionStatus(m["status"]), **{f: m[f] for f in _FIELDS})
+    return from_row(Redemption, row, status=RedemptionStatus)
 
 
 class SqlRedemptionRepository(RedemptionRepository):

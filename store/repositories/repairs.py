@@ -8,37 +8,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ports import RepairRepository
 from domain.repairs import DeviceCategory, Repair, RepairItem, RepairStatus
+from store.repositories import field_names, from_row
 from store.tables import repair_status_history, repairs
 
-_FIELDS = (
-    "order_id",
-    "phone",
-    "customer_id",
-    "customer_name",
-    "device_brand",
-    "device_model",
-    "device_serial",
-    "amount_minor",
-    "paid_money_minor",
-    "points_used",
-    "eta",
-    "created_at",
-    "updated_at",
-    "status_at",
-    "completed_at",
-    "cancelled_at",
-)
+_FIELDS = field_names(Repair, "id", "status", "device_category", "items")
 
 
 def _repair(row: Any) -> Repair:
-    m = row._mapping
-    return Repair(
-        id=m["id"],
-        status=RepairStatus(m["status"]),
-        device_category=DeviceCategory(m["device_category"]),
-        items=tuple(RepairItem(i["name"], i["kind"], int(i["price_minor"])) for i in m["items"]),
-        **{f: m[f] for f in _FIELDS},
-    )
+    return from_row(Repair, row, status=RepairStatus, device_category=DeviceCategory, items=_items)
+
+
+def _items(stored: list[dict[str, Any]]) -> tuple[RepairItem, ...]:
+    return tuple(RepairItem(i["name"], i["kind"], int(i["price_minor"])) for i in stored)
 
 
 def _values(repair: Repair) -> dict[str, Any]:

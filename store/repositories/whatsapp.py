@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.dialogue import Dialogue, DialogueRepository, MessageStatusRepository
+from store.dialect import upsert
+from store.repositories import from_row
 from store.tables_whatsapp import whatsapp_dialogues, whatsapp_message_statuses
-
-
-def _upsert(session: AsyncSession, table: sa.Table) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 class SqlDialogueRepository(DialogueRepository):
@@ -27,20 +21,17 @@ class SqlDialogueRepository(DialogueRepository):
         row = (
             await self._s.execute(sa.select(whatsapp_dialogues).where(whatsapp_dialogues.c.key == key))
         ).first()
-        if row is None:
-            return None
-        m = row._mapping
-        return Dialogue(m["key"], m["step"], m["locale"], m["updated_at"], dict(m["data"]))
+        return from_row(Dialogue, row, data=dict) if row else None
 
     async def save(self, dialogue: Dialogue) -> None:
         values = {
+            "key": dialogue.key,
             "step": dialogue.step,
             "locale": dialogue.locale,
             "data": dialogue.data,
             "updated_at": dialogue.updated_at,
         }
-        stmt = _upsert(self._s, whatsapp_dialogues).values(key=dialogue.key, **values)
-        await self._s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=values))
+        await self._s.execute(upsert(whatsapp_dialogues, ["key"], values))
 
     async def delete(self, key: str) -> None:
         await self._s.execute(sa.delete(whatsapp_dialogues).where(whatsapp_dialogues.c.key == key))
@@ -65,6 +56,5 @@ class SqlMessageStatusRepository(MessageStatusRepository):
         return (row[0], row[1]) if row else None
 
     async def put(self, message_sid: str, status: str, error_code: int | None, at: datetime) -> None:
-        values = {"status": status, "error_code": error_code, "updated_at": at}
-        stmt = _upsert(self._s, whatsapp_message_statuses).values(message_sid=message_sid, **values)
-        await self._s.execute(stmt.on_conflict_do_update(index_elements=["message_sid"], set_=values))
+        values = {"message_sid": message_sid, "status": status, "error_code": error_code, "updated_at": at}
+        await self._s.execute(upsert(whatsapp_message_statuses, ["message_sid"], values))

@@ -9,7 +9,8 @@ import pytest
 
 from app.bootstrap import bootstrap
 from app.settings import Settings
-from bot.screens import SCREENS, Screens
+from bot.screens import Screens
+from bot.vocabulary import Screen
 from domain.customers import Channel
 from domain.errors import CustomerNotFound
 from domain.ledger import EntryKind
@@ -66,7 +67,7 @@ def _spaces(text: str) -> str:
 async def test_every_screen_renders_for_a_real_customer_in_both_languages(container, clock, rules):
     ru = await _member_with_history(container, clock, rules)
     screens = Screens(container.chat)
-    for name in SCREENS:
+    for name in Screen:
         text = await screens.render(
             name, ru, "telegram", invite_link_for=lambda c: f"https://t.me/bot?start={c}"
         )

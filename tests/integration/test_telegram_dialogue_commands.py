@@ -6,7 +6,7 @@ import pytest
 from aiogram.methods import SendDocument
 
 from bot.telegram.callbacks import ConsentCb, ProfileCb
-from bot.telegram.commands import SCREEN_COMMANDS
+from bot.vocabulary import Screen
 from domain.customers import Channel
 from tests.telegram_support import USER_ID, last_text, register, tg
 
@@ -47,7 +47,7 @@ async def test_delete_me_during_a_birthday_edit_asks_for_the_deletion(tg, member
 
 @pytest.mark.parametrize(
     "command",
-    [*(f"/{name}" for name in SCREEN_COMMANDS), "/start", "/language", "/unsubscribe", "/subscribe"],
+    [*(f"/{name}" for name in Screen), "/start", "/language", "/unsubscribe", "/subscribe"],
 )
 async def test_every_command_during_a_birthday_edit_is_handled_and_ends_the_edit(tg, member, command):
     await _editing_birthday(member)

@@ -9,7 +9,7 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, SendDocument
 
 from bot.telegram.callbacks import DeleteCb, LanguageCb, ProfileCb, ScreenCb
-from bot.telegram.commands import SCREEN_COMMANDS
+from bot.vocabulary import Screen
 from domain.customers import Channel
 from tests.telegram_support import BOT_USERNAME, USER_ID, buttons_of, count, last_text, register, texts_of, tg
 
@@ -29,7 +29,7 @@ async def _customer(tg):
         return await uow.customers.get(identity.customer_id) if identity else None
 
 
-@pytest.mark.parametrize("screen", SCREEN_COMMANDS)
+@pytest.mark.parametrize("screen", Screen)
 async def test_every_screen_is_a_command_and_a_menu_button(tg, member, screen):
     by_command = await member.say(f"/{screen}")
     by_button = await member.press(ScreenCb(name=screen).pack())

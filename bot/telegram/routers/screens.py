@@ -10,10 +10,10 @@ from aiogram.types import CallbackQuery, Message
 from bot.screens import Screens
 from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import ScreenCb
-from bot.telegram.commands import SCREEN_COMMANDS
 from bot.telegram.filters import Registered
 from bot.telegram.show import show_screen
 from bot.telegram.texts import Texts
+from bot.vocabulary import SCREEN_NAMES, Screen
 from domain.customers import Customer
 
 
@@ -46,8 +46,8 @@ async def screen_button(
 ) -> None:
     await query.answer()
     await state.clear()
-    if callback_data.name not in SCREEN_COMMANDS:
-        return await show_screen(bot, query.from_user.id, "menu", customer, screens, texts)
+    if callback_data.name not in SCREEN_NAMES:
+        return await show_screen(bot, query.from_user.id, Screen.MENU, customer, screens, texts)
     await show_screen(bot, query.from_user.id, callback_data.name, customer, screens, texts)
 
 
@@ -56,6 +56,6 @@ def build_router() -> Router:
     router.message.filter(Registered())
     router.callback_query.filter(Registered())
     router.message.register(already_registered, CommandStart())
-    router.message.register(screen_command, Command(*SCREEN_COMMANDS, ignore_case=True))
+    router.message.register(screen_command, Command(*Screen, ignore_case=True))
     router.callback_query.register(screen_button, ScreenCb.filter())
     return router
