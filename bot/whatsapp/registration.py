@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from bot.deps import ChatDeps
 from bot.phones import InvalidPhone, normalize_whatsapp_id
-from bot.vocabulary import Action
+from bot.vocabulary import Action, Screen
 from bot.whatsapp.keywords import (
     command_of,
     detect_locale,
@@ -113,7 +113,7 @@ class Registrar:
             "balance": result.welcome.balance if result.welcome else 0,
             "tier_name": self.deps.rules.tier(customer.tier).name(customer.locale),
         }
-        return Outcome([Say("wa_welcome", context), Show("menu")], customer.locale, customer.id)
+        return Outcome([Say("wa_welcome", context), Show(Screen.MENU)], customer.locale, customer.id)
 
     async def _register(
         self,
@@ -147,7 +147,7 @@ class Registrar:
             "balance": customer.points_balance,
             "tier_name": self.deps.rules.tier(customer.tier).name(customer.locale),
         }
-        return Outcome([Say("wa_joined", context), Show("menu")], customer.locale, customer.id)
+        return Outcome([Say("wa_joined", context), Show(Screen.MENU)], customer.locale, customer.id)
 
     async def _next(self, uow: UnitOfWork, state: Dialogue, now: datetime, *replies: Say) -> Outcome:
         state.updated_at = now

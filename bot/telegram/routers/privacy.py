@@ -14,6 +14,7 @@ from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import DeleteCb, ProfileCb
 from bot.telegram.filters import Registered
 from bot.telegram.texts import Texts
+from bot.vocabulary import Action
 from domain.clock import Clock
 from domain.customers import Customer
 from domain.ports import UnitOfWork
@@ -74,9 +75,9 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(Registered())
     router.callback_query.filter(Registered())
-    router.message.register(export, Command("export", ignore_case=True))
+    router.message.register(export, Command(Action.EXPORT, ignore_case=True))
     router.callback_query.register(export, ProfileCb.filter(F.action == "export"))
-    router.message.register(ask_delete, Command("delete_me", ignore_case=True))
+    router.message.register(ask_delete, Command(Action.DELETE, ignore_case=True))
     router.callback_query.register(ask_delete, ProfileCb.filter(F.action == "delete"))
     router.callback_query.register(delete_confirmed, DeleteCb.filter(F.confirm))
     router.callback_query.register(delete_cancelled, DeleteCb.filter(~F.confirm))

@@ -14,6 +14,7 @@ from bot.telegram.callbacks import LanguageCb, ProfileCb
 from bot.telegram.filters import NotCommand, Registered
 from bot.telegram.states import ProfileEdit
 from bot.telegram.texts import Texts
+from bot.vocabulary import Action
 from domain.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
 from domain.clock import Clock
 from domain.customers import Customer
@@ -68,7 +69,7 @@ async def marketing_command(
     uow: UnitsOfWork,
     clock: Clock,
 ) -> None:
-    opt_in = command.command.lower() == "subscribe"
+    opt_in = command.command.lower() == Action.SUBSCRIBE
     await _set_marketing(bot, message.chat.id, customer, opt_in, texts, uow, clock)
 
 
@@ -121,10 +122,12 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(Registered())
     router.callback_query.filter(Registered())
-    router.message.register(choose_language, Command("language", ignore_case=True))
+    router.message.register(choose_language, Command(Action.LANGUAGE, ignore_case=True))
     router.callback_query.register(choose_language, ProfileCb.filter(F.action == "language"))
     router.callback_query.register(language_chosen, LanguageCb.filter(F.locale.in_(LOCALES)))
-    router.message.register(marketing_command, Command("subscribe", "unsubscribe", ignore_case=True))
+    router.message.register(
+        marketing_command, Command(Action.SUBSCRIBE, Action.UNSUBSCRIBE, ignore_case=True)
+    )
     router.callback_query.register(
         marketing_button, ProfileCb.filter(F.action.in_({"marketing_on", "marketing_off"}))
     )
