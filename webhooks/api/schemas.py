@@ -119,7 +119,13 @@ class LedgerPage(BaseModel):
 class AdjustmentIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"points": -50, "reason": "duplicate bonus"}]})
 
-    points: int = Field(ge=-1_000_000, le=1_000_000, description="A credit (>0) or a debit (<0), never 0.")
+    points: int = Field(
+        strict=True,
+        ge=-1_000_000,
+        le=1_000_000,
+        description="A credit (>0) or a debit (<0), never 0 (refused with the code invalid_amount).",
+        json_schema_extra={"not": {"const": 0}},
+    )
     reason: Text = Field(min_length=1, max_length=500)
 
 
@@ -139,7 +145,7 @@ class RedemptionIn(BaseModel):
     )
 
     phone: Phone
-    points: int = Field(gt=0, le=10_000_000)
+    points: int = Field(strict=True, gt=0, le=10_000_000)
     order_id: OrderId
     amount: Money = Field(description="The bill the points pay part of.")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+import contextlib
+import json
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request, status
@@ -28,6 +30,11 @@ MAX_BODY_BYTES = 256 * 1024
 # Two first events of one new order may race to insert it, and PostgreSQL may pick this
 # transaction as a deadlock victim: either way the event is applied again from scratch.
 _RETRIES = 4
+# The repair system's clock may run a little ahead of ours; an event further in the future would
+# become the order's newest status and hide every real one after it.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+# A promised date is shown to the customer: a year either way is generous for a repair.
+ETA_WINDOW = timedelta(days=366)
 
 
 class CustomerIn(BaseModel):
@@ -93,6 +100,16 @@ class RepairEventIn(BaseModel):
             errors.append(_error("status", f"must be {implied.value} on {self.type.value}"))
         if (implied or self.status) is RepairStatus.COMPLETED and self.amount is None:
             errors.append(_error("amount", "required when the repair is completed"))
+        return errors
+
+    def time_errors(self, now: datetime) -> list[dict[str, Any]]:
+        """Moments the program cannot believe: an event from the future, a promise decades away."""
+        errors = []
+        if self.occurred_at - now > FUTURE_TOLERANCE:
+            errors.append(_error("occurred_at", f"is in the future (more than {FUTURE_TOLERANCE} ahead)"))
+        today = now.astimezone(UTC).date()
+        if self.eta is not None and abs(self.eta - today) > ETA_WINDOW:
+            errors.append(_error("eta", f"must be within {ETA_WINDOW.days} days of today"))
         return errors
 
     @property
@@ -189,17 +206,37 @@ async def receive_repair_event(request: Request, deps: Deps) -> WebhookAck:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "repair events are refused: REPAIR_WEBHOOK_SECRET is not set"
         )
+    if not _is_json(request.headers.get("content-type")):
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, "send the event as application/json")
     body = await read_limited_body(request, MAX_BODY_BYTES)
     try:
         event_id = verify_repair_signature(secret, deps.clock, body, request.headers)
     except SignatureError as exc:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc)) from None
-    event = _parse(body)
+    event = _parse(body, deps.clock.now())
     outcome = await _record(deps, event.to_command(event_id))
     return WebhookAck(status="duplicate" if outcome.duplicate else "processed")
 
 
-def _parse(body: bytes) -> RepairEventIn:
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json"
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise HTTPException(422, [_error(key, "appears more than once in its object")])
+        seen.add(key)
+    return dict(pairs)
+
+
+def _parse(body: bytes, now: datetime) -> RepairEventIn:
+    # which of two values for one key counts is the parser's whim: such a body is refused; a body
+    # that is not JSON at all is left to pydantic below, which names the error
+    with contextlib.suppress(ValueError):
+        json.loads(body, object_pairs_hook=_refuse_duplicate_keys)
     try:
         event = RepairEventIn.model_validate_json(body)
     except ValidationError as exc:
@@ -208,7 +245,7 @@ def _parse(body: bytes) -> RepairEventIn:
             for e in exc.errors(include_url=False)
         ]
         raise HTTPException(422, errors) from None
-    errors = event.cross_field_errors()
+    errors = event.cross_field_errors() + event.time_errors(now)
     if errors:
         raise HTTPException(422, errors)
     return event
