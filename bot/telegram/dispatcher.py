@@ -9,7 +9,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.deps import ChatDeps
 from bot.screens import Screens
-from bot.telegram.middlewares import CommandsLeaveEdits, CustomerMiddleware
+from bot.telegram.middlewares import CommandsLeaveEdits, CustomerMiddleware, SenderRequired
 from bot.telegram.routers import get_routers
 from bot.telegram.storage import DatabaseStorage
 
@@ -35,6 +35,7 @@ def build_dispatcher(
     # The bot is for private chats; in a group it stays quiet rather than answer everybody.
     dp.message.filter(F.chat.type == ChatType.PRIVATE)
     dp.update.outer_middleware(CustomerMiddleware(deps))
+    dp.message.outer_middleware(SenderRequired())
     dp.message.outer_middleware(CommandsLeaveEdits())
     dp.include_routers(*get_routers())
     return dp

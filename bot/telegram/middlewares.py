@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,8 @@ from bot.telegram.states import ProfileEdit
 from bot.telegram.texts import Texts, choose_locale
 from domain.customers import Channel, Customer
 from domain.services.inbound import note_inbound
+
+log = logging.getLogger(__name__)
 
 # Refreshing last_inbound_at on every message would be a write per update; this is enough for
 # the delivery loop to prefer the channel the customer used lately.
@@ -59,6 +62,24 @@ class CustomerMiddleware(BaseMiddleware):
             )
             await uow.commit()
         return known[1] if known else None
+
+
+class SenderRequired(BaseMiddleware):
+    """A message with no sender (`from` missing: a channel post forwarded oddly, a client bug) has
+    nobody to answer and no dialogue to read: it is dropped with one log line, not a traceback."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Message) and event.from_user is None:
+            log.info(
+                "telegram: message %s in chat %s has no sender; ignored", event.message_id, event.chat.id
+            )
+            return None
+        return await handler(event, data)
 
 
 class CommandsLeaveEdits(BaseMiddleware):

@@ -101,3 +101,15 @@ async def test_a_domain_error_becomes_its_own_reply(tg, member, monkeypatch):
 
     monkeypatch.setattr(member.dp["screens"], "render", gone)
     assert "не нашли ваш аккаунт" in last_text(await member.say("/tier"))
+
+
+async def test_a_private_message_without_a_sender_is_ignored_quietly(tg, caplog):
+    chat = tg.new_chat()
+    raw = chat.message_update(text="/start")
+    del raw["message"]["from"]
+    with caplog.at_level(logging.INFO):
+        requests = await chat.feed(raw)
+    assert requests == []  # nobody to answer, so no "something went wrong" either
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+    assert any("has no sender" in r.getMessage() for r in caplog.records)
+    assert (await chat.say("/start")) != []  # the next, ordinary message is answered as always
