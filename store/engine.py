@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, text
+import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from store.tables import processed_events
+
+_PROBE_TIME = datetime(2000, 1, 1, tzinfo=UTC)  # never committed, so never read
 
 
 def is_sqlite(url: str) -> bool:
@@ -56,6 +62,14 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
 
 
 async def ping(engine: AsyncEngine) -> None:
-    """Raise unless the database answers a trivial query."""
-    async with engine.connect() as conn:
-        await conn.execute(text("SELECT 1"))
+    """Raise unless the database takes a write: a probe row inserted and rolled back at once.
+
+    A `SELECT 1` answers from a read-only or full disk too, where every real request fails.
+    """
+    async with engine.connect() as conn, conn.begin() as transaction:
+        await conn.execute(
+            sa.insert(processed_events).values(
+                event_id="healthz:probe", source="healthz", processed_at=_PROBE_TIME
+            )
+        )
+        await transaction.rollback()
