@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 
 from app import logging_filters
 from app.background import web_app
@@ -63,6 +64,19 @@ def announce_channels(settings: Settings) -> None:
 
 
 async def _prepare_database(container: Container) -> None:
+    """Migrate SQLite, check PostgreSQL's schema; a database that cannot be reached is named."""
+    try:
+        await _migrate_or_check(container)
+    except (OSError, DBAPIError) as exc:
+        raise ConfigurationError(f"DATABASE_URL: cannot use the database: {_reason(exc)}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words, on one line (SQLAlchemy's wrapper adds the SQL and a link)."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+
+
+async def _migrate_or_check(container: Container) -> None:
     if is_sqlite(container.settings.database_url):
         await migrations.upgrade(container.engine)
         return
@@ -110,6 +124,9 @@ def migrate() -> None:
         try:
             await migrations.upgrade(container.engine)
             log.info("database is at revision %s", await migrations.current_revision(container.engine))
+        except (OSError, DBAPIError) as exc:
+            err.print(f"[red]DATABASE_URL: cannot use the database: {_reason(exc)}[/red]", highlight=False)
+            raise typer.Exit(2) from None
         finally:
             await container.aclose()
 

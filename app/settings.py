@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from pathlib import Path
 from typing import Literal
@@ -19,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.whatsapp.templates import TwilioContentTemplate
 
+MIN_WEBHOOK_KEY_BYTES = 16  # Standard Webhooks keys are 24 to 64 random bytes
 PLACEHOLDERS = {"changeme", "change-me", "secret", "placeholder", "xxx", "todo"}
 
 
@@ -75,8 +78,19 @@ class Settings(BaseSettings):
     @field_validator("repair_webhook_secret")
     @classmethod
     def _whsec(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not value.get_secret_value().startswith("whsec_"):
+        if value is None:
+            return value
+        secret = value.get_secret_value()
+        if not secret.startswith("whsec_"):
             raise ValueError("a Standard Webhooks secret starts with whsec_")
+        try:
+            key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        except binascii.Error:
+            raise ValueError("after whsec_ comes the key in base64, and this is not base64") from None
+        if len(key) < MIN_WEBHOOK_KEY_BYTES:
+            raise ValueError(
+                f"the key after whsec_ is {len(key)} bytes; use at least {MIN_WEBHOOK_KEY_BYTES}"
+            )
         return value
 
     @field_validator("telegram_bot_token")

@@ -67,6 +67,10 @@ def test_serve_starts_with_no_configuration_on_sqlite(tmp_path: Path):
     [
         ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE: Value error, unknown time zone"),
         ({"DATABASE_URL": "mysql://nope"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"}, "DATABASE_URL: cannot use"),
+        ({"DATABASE_URL": "sqlite+aiosqlite:////no/such/dir/x.db"}, "DATABASE_URL: cannot use"),
+        ({"REPAIR_WEBHOOK_SECRET": "whsec_not*base64!"}, "REPAIR_WEBHOOK_SECRET: Value error, after whsec_"),
+        ({"REPAIR_WEBHOOK_SECRET": "whsec_c2hvcnQ="}, "REPAIR_WEBHOOK_SECRET: Value error, the key after"),
     ],
 )
 def test_serve_refuses_a_bad_value_naming_the_variable(tmp_path: Path, env: dict[str, str], says: str):
@@ -80,6 +84,16 @@ def test_serve_refuses_a_bad_value_naming_the_variable(tmp_path: Path, env: dict
     )
     assert result.returncode == 2
     assert says in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 4
+
+
+def test_migrate_names_a_database_it_cannot_reach(tmp_path: Path):
+    env = _clean_env(DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    result = subprocess.run(
+        [str(LOYALTY), "migrate"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "DATABASE_URL: cannot use the database" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_serve_refuses_a_bad_rules_file_naming_the_key(tmp_path: Path):
