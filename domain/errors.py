@@ -48,6 +48,13 @@ class SourceKeyConflict(DomainError):
     code = "source_key_conflict"
 
 
+class IdempotencyKeyReused(DomainError):
+    """A retry's key names an earlier call that asked for something else: replaying it would hide
+    the difference, applying it would break the key's promise."""
+
+    code = "idempotency_key_reused"
+
+
 class NotReversible(DomainError):
     code = "not_reversible"
 

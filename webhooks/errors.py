@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from domain.errors import DomainError, InsufficientPoints, InvalidAmount, NotFound
+from domain.errors import DomainError, IdempotencyKeyReused, InsufficientPoints, InvalidAmount, NotFound
 from domain.redemptions import BillMismatch, BillShareExceeded, WrongCode
 from webhooks.fields import minor_to_money
 
@@ -20,6 +20,7 @@ from webhooks.fields import minor_to_money
 STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (NotFound, 404),
     (InvalidAmount, 422),
+    (IdempotencyKeyReused, 422),
     (WrongCode, 422),
 )
 DEFAULT_STATUS = 409

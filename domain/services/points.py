@@ -10,6 +10,7 @@ from domain.errors import (
     CustomerDeleted,
     CustomerNotFound,
     EntryNotFound,
+    IdempotencyKeyReused,
     InvalidAmount,
     NotReversible,
     SourceKeyConflict,
@@ -153,6 +154,21 @@ async def adjust_points(
     """A manual correction by staff: a credit becomes a lot, a debit draws from lots."""
     if not reason.strip():
         raise InvalidAmount("an adjustment needs a reason")
+    earlier = await uow.ledger.by_source_key(source_key)
+    # (another customer's key is the ledger's SourceKeyConflict, below)
+    if (
+        earlier is not None
+        and earlier.customer_id == customer_id
+        and (earlier.points, earlier.reason)
+        != (
+            points,
+            reason,
+        )
+    ):
+        raise IdempotencyKeyReused(
+            f"this key was used for {earlier.points:+d} points ({earlier.reason!r}); a retry must "
+            "repeat the same call, and a new adjustment needs a new key"
+        )
     if points > 0:
         return await earn_points(
             uow,

@@ -92,3 +92,21 @@ async def test_points_must_be_a_json_integer(desk, points):
     )
     assert redeem.status_code == 422, redeem.text
     assert await desk.counts() == before
+
+
+async def test_an_idempotency_key_reused_for_another_adjustment_is_refused_not_replayed(desk):
+    cid = await desk.register()
+    url = f"/api/v1/customers/{cid}/adjustments"
+    key = {**AUTH, "Idempotency-Key": "adj-42"}
+    first = await desk.client.post(url, json={"points": 10, "reason": "goodwill"}, headers=key)
+    assert first.status_code == 201 and first.json()["duplicate"] is False
+    balance = first.json()["balance"]
+    retry = await desk.client.post(url, json={"points": 10, "reason": "goodwill"}, headers=key)
+    assert retry.status_code == 201 and retry.json()["duplicate"] is True
+    before = await desk.counts()
+    for other in ({"points": -150, "reason": "goodwill"}, {"points": 10, "reason": "another reason"}):
+        reused = await desk.client.post(url, json=other, headers=key)
+        assert reused.status_code == 422, reused.text
+        assert reused.json()["detail"]["code"] == "idempotency_key_reused"
+    assert await desk.counts() == before
+    assert await desk.balance(cid) == balance
