@@ -19,12 +19,12 @@ class Health(BaseModel):
     database: str
 
 
-@router.api_route(
+@router.get(
     "/healthz",
-    methods=["GET", "HEAD"],
     response_model=Health,
     responses={503: {"model": Health, "description": "The database does not take a write in time"}},
 )
+@router.head("/healthz", response_model=Health, include_in_schema=False)
 async def healthz(deps: Deps, response: Response) -> Health:
     """Liveness and whether the database takes a write (a probe row, rolled back), for load balancers."""
     try:
