@@ -144,6 +144,10 @@ class ProcessedEventRepository(abc.ABC):
     async def claim(self, event_id: str, source: str, at: datetime) -> bool:
         """Record the event id; False when it was already there (a duplicate)."""
 
+    @abc.abstractmethod
+    async def seen(self, event_id: str) -> bool:
+        """Whether the event id was recorded already."""
+
 
 class OutboxRepository(abc.ABC):
     @abc.abstractmethod

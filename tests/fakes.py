@@ -264,6 +264,9 @@ class FakeEvents(ProcessedEventRepository):
         self.s.events.add(event_id)
         return True
 
+    async def seen(self, event_id: str) -> bool:
+        return event_id in self.s.events
+
 
 class FakeOutbox(OutboxRepository):
     def __init__(self, store: Store) -> None:

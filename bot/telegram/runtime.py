@@ -50,6 +50,7 @@ class TelegramRuntime:
         self.webhook_url = config.webhook_url
         self.webhook_secret = config.webhook_secret
         self._polling: asyncio.Task[None] | None = None
+        self.in_flight: set[int] = set()  # webhook updates being handled by this process
 
     @property
     def webhook(self) -> bool:

@@ -30,6 +30,10 @@ class SqlProcessedEventRepository(ProcessedEventRepository):
         values = {"event_id": event_id, "source": source, "processed_at": at}
         return _inserted(await self._s.execute(insert_ignore(processed_events, ["event_id"], values)))
 
+    async def seen(self, event_id: str) -> bool:
+        query = sa.select(processed_events.c.event_id).where(processed_events.c.event_id == event_id)
+        return (await self._s.execute(query)).first() is not None
+
 
 class SqlJobRunRepository(JobRunRepository):
     def __init__(self, session: AsyncSession) -> None:

@@ -51,10 +51,21 @@ async def telegram_webhook(
         update = Update.model_validate_json(body, context={"bot": runtime.bot})
     except ValidationError as exc:
         raise HTTPException(422, "not a Telegram update") from exc
+    # Marked handled only once it was: an update in flight when the process died gets no 200, so
+    # Telegram sends it again, and it is handled then (at least once; twice only when the process
+    # dies between the answer and the mark).
+    key = f"telegram:{update.update_id}"
     async with deps.uow() as uow:
-        fresh = await uow.events.claim(f"telegram:{update.update_id}", "telegram", deps.clock.now())
+        if await uow.events.seen(key):
+            return WebhookAck(duplicate=True)
+    if update.update_id in runtime.in_flight:
+        raise HTTPException(status.HTTP_409_CONFLICT, "this update is being handled; send it again later")
+    runtime.in_flight.add(update.update_id)
+    try:
+        await runtime.dispatcher.feed_update(runtime.bot, update)
+    finally:
+        runtime.in_flight.discard(update.update_id)
+    async with deps.uow() as uow:
+        fresh = await uow.events.claim(key, "telegram", deps.clock.now())
         await uow.commit()
-    if not fresh:
-        return WebhookAck(duplicate=True)
-    await runtime.dispatcher.feed_update(runtime.bot, update)
-    return WebhookAck()
+    return WebhookAck(duplicate=not fresh)

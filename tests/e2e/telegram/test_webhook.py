@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from app.bootstrap import telegram_channel
@@ -163,3 +165,48 @@ async def test_the_webhook_is_404_when_the_bot_is_off_or_polling(make_container,
             "/telegram/webhook", json=_message(1, text="/start"), headers={HEADER: SECRET}
         )
         assert response.status_code == 404
+
+
+async def test_an_update_whose_handling_died_is_handled_when_telegram_sends_it_again(
+    webhook_app, bot_api, monkeypatch
+):
+    client, container = webhook_app
+    runtime = container.channels[Channel.TELEGRAM]
+    real_feed = runtime.dispatcher.feed_update
+
+    async def dies(*args, **kwargs):
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(runtime.dispatcher, "feed_update", dies)
+    with pytest.raises(RuntimeError):
+        await client.post("/telegram/webhook", json=_message(7, text="/start"), headers={HEADER: SECRET})
+    assert bot_api.called("sendMessage") == []
+    monkeypatch.setattr(runtime.dispatcher, "feed_update", real_feed)
+    again = await client.post("/telegram/webhook", json=_message(7, text="/start"), headers={HEADER: SECRET})
+    assert again.json() == {"ok": True, "duplicate": False}
+    assert len(bot_api.called("sendMessage")) == 1  # handled once, at least once
+    third = await client.post("/telegram/webhook", json=_message(7, text="/start"), headers={HEADER: SECRET})
+    assert third.json() == {"ok": True, "duplicate": True}
+    assert len(bot_api.called("sendMessage")) == 1
+
+
+async def test_the_same_update_twice_at_once_is_handled_once(webhook_app, bot_api, monkeypatch):
+    client, container = webhook_app
+    runtime = container.channels[Channel.TELEGRAM]
+    real_feed = runtime.dispatcher.feed_update
+    release = asyncio.Event()
+
+    async def slow(*args, **kwargs):
+        await release.wait()
+        return await real_feed(*args, **kwargs)
+
+    monkeypatch.setattr(runtime.dispatcher, "feed_update", slow)
+    first = asyncio.create_task(
+        client.post("/telegram/webhook", json=_message(8, text="/start"), headers={HEADER: SECRET})
+    )
+    await asyncio.sleep(0.05)
+    second = await client.post("/telegram/webhook", json=_message(8, text="/start"), headers={HEADER: SECRET})
+    assert second.status_code == 409  # Telegram sends it again later, and finds it done
+    release.set()
+    assert (await first).json() == {"ok": True, "duplicate": False}
+    assert len(bot_api.called("sendMessage")) == 1
