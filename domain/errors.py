@@ -48,6 +48,12 @@ class SourceKeyConflict(DomainError):
     code = "source_key_conflict"
 
 
+class BalanceLimitExceeded(DomainError):
+    """The change would take the balance past the program's ceiling (domain/ledger.py)."""
+
+    code = "balance_limit_exceeded"
+
+
 class IdempotencyKeyReused(DomainError):
     """A retry's key names an earlier call that asked for something else: replaying it would hide
     the difference, applying it would break the key's promise."""

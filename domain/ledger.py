@@ -15,6 +15,11 @@ from enum import StrEnum
 
 from domain.errors import InsufficientPoints
 
+# The ceilings, the same on every database: no balance above MAX_BALANCE points (a manual credit
+# past it is refused; points earned on a repair stop at it), and no single change above MAX_CHANGE.
+MAX_BALANCE = 1_000_000_000
+MAX_CHANGE = 100_000_000
+
 
 class EntryKind(StrEnum):
     WELCOME = "welcome"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from store.types import BigId, UTCDateTime
+from store.types import BigId, Points, UTCDateTime
 
 metadata = sa.MetaData(
     naming_convention={
@@ -24,7 +24,7 @@ customers = sa.Table(
     sa.Column("name", sa.String(200)),
     sa.Column("locale", sa.String(8), nullable=False),
     sa.Column("tier", sa.String(32), nullable=False),
-    sa.Column("points_balance", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("points_balance", Points, nullable=False, server_default="0"),
     sa.Column("registered_at", UTCDateTime, nullable=False),
     sa.Column("pd_consent_at", UTCDateTime),
     sa.Column("pd_policy_version", sa.String(32)),
@@ -59,11 +59,11 @@ ledger_entries = sa.Table(
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("customer_id", BigId, sa.ForeignKey("customers.id"), nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("points", sa.Integer, nullable=False),
+    sa.Column("points", Points, nullable=False),
     sa.Column("source_key", sa.String(200), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime),
-    sa.Column("remaining", sa.Integer),
+    sa.Column("remaining", Points),
     sa.Column("reverses_id", BigId, sa.ForeignKey("ledger_entries.id"), unique=True),
     sa.Column("reason", sa.String(500)),
     sa.Column("author", sa.String(100)),
@@ -84,7 +84,7 @@ ledger_allocations = sa.Table(
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("entry_id", BigId, sa.ForeignKey("ledger_entries.id"), nullable=False, index=True),
     sa.Column("lot_id", BigId, sa.ForeignKey("ledger_entries.id"), nullable=False, index=True),
-    sa.Column("points", sa.Integer, nullable=False),
+    sa.Column("points", Points, nullable=False),
 )
 
 repairs = sa.Table(
@@ -102,7 +102,7 @@ repairs = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("amount_minor", sa.BigInteger),
     sa.Column("paid_money_minor", sa.BigInteger),
-    sa.Column("points_used", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("points_used", Points, nullable=False, server_default="0"),
     sa.Column("items", sa.JSON, nullable=False),
     sa.Column("eta", sa.Date),
     sa.Column("created_at", UTCDateTime, nullable=False),

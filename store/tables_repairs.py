@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from store.tables import metadata
-from store.types import BigId, UTCDateTime
+from store.types import BigId, Points, UTCDateTime
 
 redemptions = sa.Table(
     "redemptions",
@@ -13,7 +13,7 @@ redemptions = sa.Table(
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("customer_id", BigId, sa.ForeignKey("customers.id"), nullable=False, index=True),
     sa.Column("order_id", sa.String(64), nullable=False, index=True),
-    sa.Column("points", sa.Integer, nullable=False),
+    sa.Column("points", Points, nullable=False),
     sa.Column("bill_minor", sa.BigInteger, nullable=False),
     sa.Column("code_hash", sa.String(128), nullable=False),
     sa.Column("code_salt", sa.String(64), nullable=False),

@@ -10,6 +10,9 @@ from sqlalchemy.engine import Dialect
 
 # SQLite autoincrements only an INTEGER PRIMARY KEY; PostgreSQL gets 64-bit ids.
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# Points are 64-bit everywhere (SQLite's INTEGER already is): a balance grown past 2**31 must not
+# turn every later change into an error. The domain's ceilings (domain/ledger.py) sit far below.
+Points = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):

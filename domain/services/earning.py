@@ -7,11 +7,11 @@ from datetime import datetime
 
 from domain.customers import Customer
 from domain.events import Event, PointsEarned, PointsReversed
-from domain.ledger import EntryKind, LedgerResult
+from domain.ledger import MAX_CHANGE, EntryKind, LedgerResult
 from domain.ports import UnitOfWork
 from domain.repairs import Repair, RepairStatus, points_for
 from domain.rules import ProgramRules
-from domain.services.points import earn_points, reverse_entry
+from domain.services.points import earn_points, headroom, reverse_entry
 
 REPAIR_SYSTEM = "repair-system"
 
@@ -40,6 +40,8 @@ async def earn_for_repair(
     """floor(money paid x the customer's tier rate), once per order (a repeat replays the first)."""
     assert customer.id is not None
     points = points_for(repair.paid_money_minor or 0, rules.tier(customer.tier).earn_rate_percent)
+    # A repair is never refused for a full balance: what it earns stops at the ceiling.
+    points = min(points, MAX_CHANGE, await headroom(uow, customer.id))
     if points <= 0:
         return None
     result = await earn_points(

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from domain.customers import Customer
 from domain.errors import (
     AlreadyReversed,
+    BalanceLimitExceeded,
     CustomerDeleted,
     CustomerNotFound,
     EntryNotFound,
@@ -16,6 +17,8 @@ from domain.errors import (
     SourceKeyConflict,
 )
 from domain.ledger import (
+    MAX_BALANCE,
+    MAX_CHANGE,
     REVERSIBLE_KINDS,
     Allocation,
     EntryKind,
@@ -45,6 +48,16 @@ async def lock_customer(uow: UnitOfWork, customer_id: int) -> Customer:
     if customer.is_deleted:
         raise CustomerDeleted(f"customer {customer_id} was deleted")
     return customer
+
+
+def _within_one_change(points: int) -> None:
+    if points > MAX_CHANGE:
+        raise InvalidAmount(f"at most {MAX_CHANGE} points in one change")
+
+
+async def headroom(uow: UnitOfWork, customer_id: int) -> int:
+    """How many points the balance can still take before the ceiling."""
+    return max(0, MAX_BALANCE - await uow.ledger.balance_of(customer_id))
 
 
 async def _replay(uow: UnitOfWork, source_key: str, customer_id: int) -> LedgerResult | None:
@@ -80,10 +93,16 @@ async def earn_points(
         raise InvalidAmount("points to earn must be positive")
     if kind not in EARNING_KINDS:
         raise InvalidAmount(f"{kind} is not an earning")
-    await lock_customer(uow, customer_id)
+    _within_one_change(points)
+    customer = await lock_customer(uow, customer_id)
     replay = await _replay(uow, source_key, customer_id)
     if replay is not None:
         return replay
+    if customer.points_balance + points > MAX_BALANCE:
+        raise BalanceLimitExceeded(
+            f"{points} more points would take the balance of {customer.points_balance} past "
+            f"the ceiling of {MAX_BALANCE}"
+        )
     entry = await uow.ledger.add(
         LedgerEntry(
             customer_id=customer_id,
@@ -117,6 +136,7 @@ async def spend_points(
     """Debit `points`, oldest-expiring lots first. Raises InsufficientPoints, never overdraws."""
     if points <= 0:
         raise InvalidAmount("points to spend must be positive")
+    _within_one_change(points)
     await lock_customer(uow, customer_id)
     replay = await _replay(uow, source_key, customer_id)
     if replay is not None:
