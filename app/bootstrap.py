@@ -42,7 +42,6 @@ class Container:
     clock: Clock
     chat: ChatDeps
     channels: dict[Channel, ChannelRuntime] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def senders(self) -> dict[Channel, MessageSender]:
@@ -74,7 +73,7 @@ ChannelBuilder = Callable[[Container], ChannelRuntime | None]
 def telegram_channel(container: Container) -> TelegramRuntime | None:
     """On with a bot token: webhook mode with TELEGRAM_WEBHOOK_URL, else long polling."""
     settings = container.settings
-    if settings.telegram_bot_token is None:
+    if not settings.telegram_enabled or settings.telegram_bot_token is None:  # the same, for mypy
         return None  # app/cli.py says so in its start-up line
     token = settings.telegram_bot_token.get_secret_value()
     config = TelegramConfig(
@@ -91,12 +90,17 @@ def telegram_channel(container: Container) -> TelegramRuntime | None:
 def whatsapp_channel(container: Container) -> WhatsAppRuntime | None:
     """On with the three Twilio settings; nothing connects until the first send."""
     settings = container.settings
-    if not (settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_whatsapp_from):
+    sid, token, sender = (
+        settings.twilio_account_sid,
+        settings.twilio_auth_token,
+        settings.twilio_whatsapp_from,
+    )
+    if not settings.whatsapp_enabled or not (sid and token and sender):
         return None
     config = WhatsAppConfig(
-        account_sid=settings.twilio_account_sid,
-        auth_token=settings.twilio_auth_token.get_secret_value(),
-        from_number=settings.twilio_whatsapp_from,
+        account_sid=sid,
+        auth_token=token.get_secret_value(),
+        from_number=sender,
         public_base_url=str(settings.public_base_url),
         api_base_url=_url(settings.twilio_api_base_url),
         templates=settings.twilio_content_templates,

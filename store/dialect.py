@@ -12,15 +12,23 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-_STRINGS = InternalTraversal.dp_string_list
-
 
 class _OnConflict(ClauseElement):
     __visit_name__ = "loyalty_on_conflict"
-    _traverse_internals = [("keys", _STRINGS), ("updates", _STRINGS)]  # noqa: RUF012 (SQLAlchemy's spelling)
+    # One (keys, updates) pair in the cache key: two string lists side by side would flatten into
+    # one, and ON CONFLICT (a) DO UPDATE SET b would share a key with ON CONFLICT (a, b) DO NOTHING.
+    _traverse_internals = [("spec", InternalTraversal.dp_plain_obj)]  # noqa: RUF012 (SQLAlchemy's spelling)
 
     def __init__(self, keys: Sequence[str], updates: Sequence[str]) -> None:
-        self.keys, self.updates = list(keys), list(updates)
+        self.spec = (tuple(keys), tuple(updates))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.spec[0]
+
+    @property
+    def updates(self) -> tuple[str, ...]:
+        return self.spec[1]
 
 
 @compiles(_OnConflict)

@@ -38,13 +38,13 @@ class Guard:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         limit = MAX_BODY
-        if scope["path"].startswith(API_PREFIX):
+        if _route_path(scope).startswith(API_PREFIX):
             refusal = bearer_refusal(self._api_token, _header(scope, b"authorization"))
             if refusal is not None:
                 return await _reply(send, 401, refusal, {"www-authenticate": "Bearer"})
             limit = API_MAX_BODY
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and not (_digits(declared) and int(declared) <= limit):
             return await _reply(send, 413, f"body larger than {limit} bytes")
         started = False
         seen = 0
@@ -82,6 +82,17 @@ def bearer_refusal(token: str | None, authorization: str | None) -> str | None:
     if not hmac.compare_digest(sent.strip().encode("latin-1"), token.encode("utf-8")):
         return "invalid bearer token"
     return None
+
+
+def _route_path(scope: Scope) -> str:
+    """The path the routes match (behind a root path or a mount, without its prefix)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()  # "²".isdigit() is True, and int("²") fails
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -57,11 +57,12 @@ class CustomerMiddleware(BaseMiddleware):
     async def _customer_of(self, user: User) -> Customer | None:
         now = self._deps.clock.now()
         async with self._deps.uow() as uow:
-            known = await note_inbound(
+            sender = await note_inbound(
                 uow, Channel.TELEGRAM, str(user.id), now, refresh_after=INBOUND_REFRESH
             )
-            await uow.commit()
-        return known[1] if known else None
+            if sender is not None and sender.refreshed:
+                await uow.commit()
+        return sender.customer if sender else None
 
 
 class SenderRequired(BaseMiddleware):

@@ -39,8 +39,8 @@ class Conversation:
             if msg.message_sid and not await uow.events.claim(f"wa:{msg.message_sid}", CHANNEL, now):
                 return None
             # every message (re)opens the 24-hour window for outbox messages
-            known = await note_inbound(uow, Channel.WHATSAPP, msg.wa_id, now, refresh_after=timedelta(0))
-            customer = known[1] if known else None
+            sender = await note_inbound(uow, Channel.WHATSAPP, msg.wa_id, now, refresh_after=timedelta(0))
+            customer = sender.customer if sender else None
             try:
                 if customer is not None:
                     outcome = await self._member.handle(uow, key, msg, customer, now)

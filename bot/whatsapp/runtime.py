@@ -55,8 +55,6 @@ class WhatsAppRuntime:
         self.sender: MessageSender = self.whatsapp
         # The auth token keys the dialogue HMAC: rotating it only restarts half-done registrations.
         self.conversation = Conversation(deps, key_secret=token, sender_number=config.from_number)
-        self.uow = deps.uow
-        self.clock = deps.clock
 
     def _status_callback(self) -> str | None:
         """Twilio cannot call a local address back; there the callbacks are simply not asked for."""

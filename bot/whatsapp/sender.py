@@ -34,6 +34,11 @@ OUTSIDE_WINDOW = 63016
 UNREACHABLE_CODES = frozenset({21211, 21610, 21614, 63003, 63024})
 
 
+def is_unreachable(error_code: int | None) -> bool:
+    """Twilio's word that the number cannot be reached at all (not merely this once)."""
+    return error_code in UNREACHABLE_CODES
+
+
 def in_window(last_inbound_at: datetime | None, now: datetime) -> bool:
     return last_inbound_at is not None and now - last_inbound_at < WINDOW
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.ports import UnitOfWork
 
 
+@dataclass(frozen=True)
+class Sender:
+    identity: ChannelIdentity
+    customer: Customer
+    refreshed: bool  # the identity was written: there is something to commit
+
+
 async def note_inbound(
     uow: UnitOfWork, channel: Channel, external_id: str, now: datetime, *, refresh_after: timedelta
-) -> tuple[ChannelIdentity, Customer] | None:
+) -> Sender | None:
     """The live member behind `external_id` (None for a stranger), with the identity brought up to date.
 
     A customer who writes again is reachable (they unblocked the bot). `last_inbound_at` moves
@@ -26,7 +34,8 @@ async def note_inbound(
         return None
     last = identity.last_inbound_at
     stale = last is None or now - last > refresh_after or refresh_after <= timedelta(0)
-    if stale or identity.unreachable_at is not None:
+    refreshed = stale or identity.unreachable_at is not None
+    if refreshed:
         identity.last_inbound_at, identity.unreachable_at = now, None
         await uow.identities.update(identity)
-    return identity, customer
+    return Sender(identity, customer, refreshed)

@@ -37,7 +37,9 @@ class Wire:
             self.body += message.get("body", b"")
 
 
-async def call(app: Any, path: str, chunks: list[bytes], headers: list[tuple[bytes, bytes]]) -> Wire:
+async def call(
+    app: Any, path: str, chunks: list[bytes], headers: list[tuple[bytes, bytes]], root_path: str = ""
+) -> Wire:
     wire = Wire(chunks)
     scope = {
         "type": "http",
@@ -48,7 +50,7 @@ async def call(app: Any, path: str, chunks: list[bytes], headers: list[tuple[byt
         "path": path,
         "raw_path": path.encode(),
         "query_string": b"",
-        "root_path": "",
+        "root_path": root_path,
         "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *headers],
         "client": ("127.0.0.1", 1),
         "server": ("testserver", 80),
@@ -115,3 +117,17 @@ async def test_an_api_body_past_the_cap_is_a_413_for_a_caller_with_the_token(app
     wire = await call(app, "/api/v1/redemptions", chunks, [AUTH])
     assert wire.status == 413
     assert b"body larger than" in wire.body
+
+
+async def test_behind_a_root_path_the_api_is_guarded_all_the_same(app):
+    huge = [b"x" * 64 * 1024] * 10
+    wire = await call(app, "/loyalty/api/v1/redemptions", huge, [], root_path="/loyalty")
+    assert wire.status == 401 and wire.pulled == 0
+    with_token = await call(app, "/loyalty/api/v1/redemptions", huge, [AUTH], root_path="/loyalty")
+    assert with_token.status == 413  # the API's own cap, not the larger one of the webhooks
+
+
+@pytest.mark.parametrize("declared", ["\u00b2".encode("latin-1"), b"-1", b"1e3", b" 12"])
+async def test_a_length_that_is_not_plain_digits_is_refused_not_a_crash(app, declared):
+    wire = await call(app, "/webhooks/repairs", [b"{}"], [(b"content-length", declared)])
+    assert wire.status == 413 and wire.pulled == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.dialect import insert_ignore, upsert
@@ -26,3 +27,25 @@ def test_the_statements_are_cacheable_and_their_values_are_parameters():
     first = upsert(table, ["key"], ROW)._generate_cache_key()
     assert first is not None and first == upsert(table, ["key"], {**ROW, "step": "x"})._generate_cache_key()
     assert first != insert_ignore(table, ["key"], ROW)._generate_cache_key()
+
+
+def test_statements_that_differ_only_in_where_keys_end_never_share_a_cache_key():
+    t = sa.Table(
+        "pair",
+        sa.MetaData(),
+        sa.Column("a", sa.Integer),
+        sa.Column("b", sa.Integer),
+        sa.Column("c", sa.Integer),
+    )
+    values = {"a": 1, "b": 2, "c": 3}
+    keys = {
+        upsert(t, ["a"], values)._generate_cache_key().key,
+        upsert(t, ["a", "b"], values)._generate_cache_key().key,
+        insert_ignore(t, ["a", "b"], values)._generate_cache_key().key,
+        insert_ignore(t, ["a", "b", "c"], values)._generate_cache_key().key,
+    }
+    assert len(keys) == 4
+    assert (
+        upsert(t, ["a"], values)._generate_cache_key().key
+        == upsert(t, ["a"], values)._generate_cache_key().key
+    )

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from starlette.datastructures import ImmutableMultiDict
 
 from bot.whatsapp.runtime import WhatsAppRuntime
-from bot.whatsapp.sender import UNREACHABLE_CODES
+from bot.whatsapp.sender import is_unreachable
 from bot.whatsapp.state import Inbound
 from domain.customers import Channel
 from domain.services.delivery_status import record_delivery_status
@@ -102,23 +102,23 @@ async def inbound_message(runtime: RuntimeDep, form: FormDep, background: Backgr
 
 
 @router.post("/status", response_model=StatusAck)
-async def delivery_status(runtime: RuntimeDep, form: FormDep) -> StatusAck:
+async def delivery_status(deps: Deps, form: FormDep) -> StatusAck:
     """A delivery status callback: recorded for the message, failures onto its outbox row."""
     sid, status = _sid(form.get("MessageSid", "")), form.get("MessageStatus", "").lower()
     if not sid or not _STATUS.fullmatch(status):
         raise HTTPException(422, "MessageSid and MessageStatus are required")
     code = form.get("ErrorCode", "")
     error_code = int(code) if _ERROR_CODE.fullmatch(code) else None
-    async with runtime.uow() as uow:
+    async with deps.uow() as uow:
         fresh = await record_delivery_status(
             uow,
             Channel.WHATSAPP,
             sid,
             status[:16],
             error_code,
-            runtime.clock.now(),
+            deps.clock.now(),
             provider="twilio",
-            unreachable=error_code in UNREACHABLE_CODES,
+            unreachable=is_unreachable(error_code),
         )
         await uow.commit()
     return StatusAck(status="recorded" if fresh else "stale")
