@@ -71,3 +71,14 @@ class AlreadyReversed(DomainError):
 
 class CustomerDeleted(DomainError):
     code = "customer_deleted"
+
+
+class StoreUnavailable(Exception):
+    """The database cannot serve now (unreachable, locked past its timeout, out of connections).
+
+    Not a DomainError: nothing about the request is wrong, so it is answered 503 and tried again.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

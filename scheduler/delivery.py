@@ -143,14 +143,35 @@ class Delivery:
             await uow.commit()
 
 
+MAX_FAILURE_BACKOFF = 60.0  # seconds between rounds while the database (say) is away
+
+
 async def run_forever(delivery: Delivery, *, idle_seconds: float = 1.0, stop: asyncio.Event) -> None:
-    """The continuous `delivery` job: drain the outbox, sleep a little when it is empty."""
+    """The continuous `delivery` job: drain the outbox, sleep a little when it is empty.
+
+    A round that fails (the database is away, say) is tried again after a pause that doubles up to
+    a minute; the log gets one line when delivery stops and one when it recovers, not one a second.
+    """
+    failures = 0
     while not stop.is_set():
         try:
             stats = await delivery.deliver_due()
-        except Exception:
-            log.exception("outbox delivery round failed")
-            stats = DeliveryStats()
+        except Exception as exc:
+            failures += 1
+            if failures == 1:
+                log.error("outbox delivery stopped: %s; retrying with backoff", _one_line(exc))
+                log.debug("outbox delivery failure", exc_info=exc)
+            pause = min(idle_seconds * 2**failures, MAX_FAILURE_BACKOFF)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=pause)
+            continue
+        if failures:
+            log.warning("outbox delivery recovered after %s failed rounds", failures)
+            failures = 0
         if stats.handled == 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=idle_seconds)
+
+
+def _one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: " + " ".join(str(exc).split())[:200]

@@ -19,23 +19,45 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+# Shorter than the callers' own patience (Telegram and Twilio give up after about 15 s), so a
+# database in trouble is answered 503 in time instead of hanging until the caller leaves.
+STATEMENT_TIMEOUT_MS = 10_000
+LOCK_TIMEOUT_MS = 5_000
+CONNECT_TIMEOUT_S = 5.0
+POOL_TIMEOUT_S = 5.0
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
 def create_engine(
-    url: str, *, echo: bool = False, search_path: str | None = None, pool_size: int = 10
+    url: str,
+    *,
+    echo: bool = False,
+    search_path: str | None = None,
+    pool_size: int = 10,
+    timeouts: bool = True,
 ) -> AsyncEngine:
-    """`search_path` puts a PostgreSQL engine in one schema (tests give each run its own)."""
+    """`search_path` puts a PostgreSQL engine in one schema (tests give each run its own).
+
+    `timeouts=False` lifts the statement and lock timeouts, for migrations that may take long.
+    """
     if not is_sqlite(url):
-        connect_args: dict[str, Any] = {}
+        server_settings: dict[str, str] = {}
         if search_path:
-            connect_args["server_settings"] = {"search_path": search_path}
+            server_settings["search_path"] = search_path
+        if timeouts:
+            server_settings["statement_timeout"] = str(STATEMENT_TIMEOUT_MS)
+            server_settings["lock_timeout"] = str(LOCK_TIMEOUT_MS)
         return create_async_engine(
             url,
             echo=echo,
             pool_pre_ping=True,
             pool_size=pool_size,
             max_overflow=10,
-            connect_args=connect_args,
+            pool_timeout=POOL_TIMEOUT_S,
+            connect_args={"server_settings": server_settings, "timeout": CONNECT_TIMEOUT_S},
         )
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    busy_ms = SQLITE_BUSY_TIMEOUT_MS if timeouts else 10 * 60_000
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": busy_ms / 1000})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -44,7 +66,7 @@ def create_engine(
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -8,6 +8,7 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Reactions, UnitOfWork
+from store.errors import is_outage, unavailable
 from store.repositories.bookkeeping import (
     SqlJobRunRepository,
     SqlOutboxRepository,
@@ -50,8 +51,13 @@ class SqlUnitOfWork(UnitOfWork):
     ) -> None:
         try:
             await self.rollback()
+        except Exception:
+            if exc is None or not is_outage(exc):
+                raise  # a rollback that fails on its own is news; after an outage it is expected
         finally:
             await self.session.close()
+        if exc is not None and is_outage(exc):
+            raise unavailable(exc) from exc  # run_with_retries looks at the cause for a lost race
 
     async def _commit(self) -> None:
         await self.session.commit()

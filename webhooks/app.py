@@ -8,9 +8,10 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 
+from domain.errors import StoreUnavailable
 from webhooks import api
 from webhooks.deps import WebDeps
-from webhooks.errors import validation_error_response
+from webhooks.errors import unavailable_response, validation_error_response
 from webhooks.guard import Guard
 from webhooks.routes import health, metrics, repairs, telegram, whatsapp
 
@@ -27,6 +28,7 @@ def create_app(deps: WebDeps, *, lifespan: Lifespan | None = None) -> FastAPI:
     )
     app.state.deps = deps
     app.add_exception_handler(RequestValidationError, validation_error_response)
+    app.add_exception_handler(StoreUnavailable, unavailable_response)
     for router in (
         health.router,
         metrics.router,

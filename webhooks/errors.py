@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -12,9 +13,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from domain.errors import DomainError, IdempotencyKeyReused, InsufficientPoints, InvalidAmount, NotFound
+from domain.errors import (
+    DomainError,
+    IdempotencyKeyReused,
+    InsufficientPoints,
+    InvalidAmount,
+    NotFound,
+    StoreUnavailable,
+)
 from domain.redemptions import BillMismatch, BillShareExceeded, WrongCode
 from webhooks.fields import minor_to_money
+
+log = logging.getLogger(__name__)
 
 # First match wins; anything else the domain refuses is a conflict with the current state.
 STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
@@ -50,6 +60,19 @@ def domain_error_response(exc: DomainError) -> JSONResponse:
     return JSONResponse(error_body(exc), status_code=status_of(exc))
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+async def unavailable_response(_request: Request, exc: Exception) -> Response:
+    """The database is in trouble: 503 with Retry-After and one line, never a traceback."""
+    assert isinstance(exc, StoreUnavailable)
+    log.warning("database unavailable: %s", exc.reason)
+    detail = {"code": "database_unavailable", "message": f"the database cannot serve now: {exc.reason}"}
+    return JSONResponse(
+        {"detail": detail}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+
+
 async def validation_error_response(_request: Request, exc: Exception) -> Response:
     """FastAPI's own 422, ASCII-escaped: an echoed lone surrogate cannot be sent as UTF-8."""
     assert isinstance(exc, RequestValidationError)
@@ -78,6 +101,10 @@ _EXAMPLES: dict[int, tuple[str, Any]] = {
     409: (
         "Refused by the program rules or the current state",
         {"code": "insufficient_points", "message": "requested 500 points, 120 available"},
+    ),
+    503: (
+        "The database cannot serve now; try again after Retry-After seconds",
+        {"code": "database_unavailable", "message": "the database cannot serve now: ..."},
     ),
     422: (
         "Invalid input; the offending fields are named",

@@ -117,4 +117,7 @@ def build_bot(config: TelegramConfig) -> Bot:
 def build_telegram(
     config: TelegramConfig, deps: ChatDeps, storage: BaseStorage, isolation: BaseEventIsolation | None
 ) -> TelegramRuntime:
-    return TelegramRuntime(config, deps, build_bot(config), build_dispatcher(deps, storage, isolation))
+    dispatcher = build_dispatcher(deps, storage, isolation)
+    # In webhook mode an update that fails for want of the database is sent again by Telegram.
+    dispatcher["redelivered_on_failure"] = config.webhook_url is not None
+    return TelegramRuntime(config, deps, build_bot(config), dispatcher)

@@ -9,7 +9,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, ErrorEvent
 
 from bot.telegram.texts import Texts
-from domain.errors import DomainError
+from domain.errors import DomainError, StoreUnavailable
 from messages import Renderer
 
 log = logging.getLogger(__name__)
@@ -22,9 +22,16 @@ async def on_error(
     default_locale: str,
     event_chat: Chat | None = None,
     texts: Texts | None = None,
+    redelivered_on_failure: bool = False,
 ) -> None:
     error = event.exception
-    if isinstance(error, DomainError):
+    if isinstance(error, StoreUnavailable) and redelivered_on_failure:
+        # webhook mode: the update is answered 503 and Telegram sends it again once we recover
+        log.warning("update %s put off: the database is unavailable (%s)", event.update.update_id, error)
+        raise error
+    if isinstance(error, StoreUnavailable):
+        log.warning("update %s failed: the database is unavailable (%s)", event.update.update_id, error)
+    elif isinstance(error, DomainError):
         log.info("update %s refused: %s", event.update.update_id, error.code)
     elif isinstance(error, TelegramAPIError):  # e.g. the customer blocked the bot meanwhile
         log.warning("update %s: Telegram refused the answer: %s", event.update.update_id, error)
@@ -33,7 +40,13 @@ async def on_error(
     if event_chat is None or isinstance(error, TelegramAPIError):
         return  # nowhere to answer, or Telegram itself is what failed
     texts = texts or Texts(renderer, default_locale)
-    code = error.code if isinstance(error, DomainError) else "internal"
+    code = (
+        error.code
+        if isinstance(error, DomainError)
+        else "unavailable"
+        if isinstance(error, StoreUnavailable)
+        else "internal"
+    )
     try:
         await bot.send_message(event_chat.id, texts("tg_error", code=code))
     except TelegramAPIError:

@@ -1,0 +1,29 @@
+"""Which database errors mean "the database is in trouble", as opposed to "the work was wrong"."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from domain.errors import StoreUnavailable
+
+# query_canceled (statement_timeout), lock_not_available (lock_timeout), the connection classes,
+# insufficient resources, admin shutdown, cannot connect now
+_OUTAGE_SQLSTATES = frozenset({"57014", "55P03", "53000", "53300", "57P01", "57P02", "57P03"})
+
+
+def is_outage(exc: BaseException) -> bool:
+    if isinstance(exc, PoolTimeout | OSError | TimeoutError):
+        return True
+    if isinstance(exc, InterfaceError | OperationalError):
+        return True
+    if isinstance(exc, DBAPIError):
+        state = str(getattr(exc.orig, "sqlstate", "") or "")
+        return exc.connection_invalidated or state in _OUTAGE_SQLSTATES or state.startswith("08")
+    return False
+
+
+def unavailable(exc: BaseException) -> StoreUnavailable:
+    """The domain's StoreUnavailable, with the driver's reason on one line."""
+    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200] or type(exc).__name__
+    return StoreUnavailable(reason)
