@@ -15,6 +15,7 @@ from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage
 from domain.redemptions import Redemption
 from domain.repairs import Repair, RepairStatus
+from domain.segments import SegmentRepository
 
 
 class CustomerRepository(abc.ABC):
@@ -231,6 +232,7 @@ class UnitOfWork(abc.ABC):
     redemptions: RedemptionRepository
     dialogues: DialogueRepository
     message_statuses: MessageStatusRepository
+    segments: SegmentRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -19,6 +19,7 @@ from store.repositories.ledger import SqlLedgerRepository
 from store.repositories.redemptions import SqlRedemptionRepository
 from store.repositories.repairs import SqlRepairRepository
 from store.repositories.whatsapp import SqlDialogueRepository, SqlMessageStatusRepository
+from store.segments import SqlSegmentRepository
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -41,6 +42,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.redemptions = SqlRedemptionRepository(s)
         self.dialogues = SqlDialogueRepository(s)
         self.message_statuses = SqlMessageStatusRepository(s)
+        self.segments = SqlSegmentRepository(s)
         return self
 
     async def __aexit__(
