@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from webhooks.api import customers, redemptions, segments
+from webhooks.api import customers, jobs, redemptions, segments
 from webhooks.auth import require_admin
 from webhooks.errors import error_responses
 
@@ -12,3 +12,4 @@ router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_admin)], resp
 router.include_router(customers.router)
 router.include_router(redemptions.router)
 router.include_router(segments.router)
+router.include_router(jobs.router)

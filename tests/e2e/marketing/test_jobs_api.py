@@ -1,0 +1,107 @@
+"""POST /api/v1/jobs/{name}/run and `loyalty jobs run`: once per date, clear refusals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler.jobs import JobDeps, Jobs
+from scheduler.runner import Scheduler
+from tests.e2e.repairs.conftest import AUTH
+from tests.integration.test_job_runs import CountingJob
+
+LOYALTY = Path(sys.executable).with_name("loyalty")
+
+
+@pytest.fixture
+def counting(desk) -> CountingJob:
+    job = CountingJob()
+    c = desk.container
+    desk.container.jobs = Jobs([job], JobDeps(c.uow, c.clock, c.rules, c.settings.timezone))
+    return job
+
+
+async def test_a_job_runs_once_per_date_over_http(desk, counting):
+    first = await desk.client.post("/api/v1/jobs/counting/run", params={"date": "2026-02-28"}, headers=AUTH)
+    again = await desk.client.post("/api/v1/jobs/counting/run", params={"date": "2026-02-28"}, headers=AUTH)
+    assert first.status_code == again.status_code == 200, first.text
+    assert first.json() == {
+        "job": "counting",
+        "date": "2026-02-28",
+        "status": "done",
+        "counts": {"handled": 7},
+    }
+    assert again.json()["status"] == "already_done" and again.json()["counts"] == {"handled": 7}
+    assert counting.calls == [date(2026, 2, 28)]
+
+
+async def test_without_a_date_the_job_does_todays_work_in_the_shops_time_zone(desk, counting):
+    desk.container.clock.set(datetime(2026, 11, 22, 21, 30, tzinfo=ZoneInfo("UTC")))  # 00:30 in Moscow
+    response = await desk.client.post("/api/v1/jobs/counting/run", headers=AUTH)
+    assert response.json()["date"] == "2026-11-23" and counting.calls == [date(2026, 11, 23)]
+
+
+async def test_an_unknown_job_is_a_404_naming_the_known_jobs(desk, counting):
+    before = await desk.counts()
+    response = await desk.client.post("/api/v1/jobs/nope/run", headers=AUTH)
+    assert response.status_code == 404
+    assert response.json()["detail"]["code"] == "job_not_found"
+    assert "counting" in response.json()["detail"]["message"]
+    assert await desk.counts() == before
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "22.11.2026", "tomorrow", "2026-13-01", "1900-01-01"])
+async def test_a_bad_date_is_a_422_naming_it_and_runs_nothing(desk, counting, bad):
+    before = await desk.counts()
+    response = await desk.client.post("/api/v1/jobs/counting/run", params={"date": bad}, headers=AUTH)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["query", "date"]
+    assert counting.calls == [] and await desk.counts() == before
+
+
+async def test_running_a_job_needs_the_bearer_token(desk, counting):
+    response = await desk.client.post("/api/v1/jobs/counting/run")
+    assert response.status_code == 401 and counting.calls == []
+
+
+def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LOYALTY), "jobs", "run", *args],
+        cwd=tmp_path,
+        env={"PATH": str(LOYALTY.parent), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_cli_refuses_an_unknown_job_with_exit_2_naming_the_known_ones(tmp_path: Path):
+    result = _cli(tmp_path, "nope")
+    assert result.returncode == 2
+    assert "no job named 'nope'; known jobs:" in result.stderr.replace("\n", " ")
+    assert not (tmp_path / "loyalty.db").exists()
+
+
+def test_the_scheduler_fires_each_job_on_its_cron_in_the_shops_time_zone(uow_factory, clock, rules):
+    jobs = Jobs([CountingJob()], JobDeps(uow_factory, clock, rules, "Asia/Vladivostok"))
+    trigger = Scheduler(jobs, "Asia/Vladivostok").triggers()["counting"]
+    after = datetime(2026, 11, 22, 12, 0, tzinfo=ZoneInfo("UTC"))  # 22:00 in Vladivostok
+    fire = trigger.get_next_fire_time(None, after)
+    assert fire is not None
+    assert fire.isoformat() == "2026-11-23T03:00:00+10:00"
+
+
+async def test_the_scheduler_starts_in_the_running_loop_and_stops(uow_factory, clock, rules):
+    jobs = Jobs([CountingJob()], JobDeps(uow_factory, clock, rules, "Europe/Moscow"))
+    scheduler = Scheduler(jobs, "Europe/Moscow")
+    scheduler.start()
+    try:
+        assert scheduler.running and scheduler.next_fire("counting") is not None
+    finally:
+        scheduler.stop()
+    assert not scheduler.running
