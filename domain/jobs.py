@@ -33,11 +33,20 @@ class JobRun:
 
 
 @dataclass(frozen=True)
+class JobOutcome:
+    """What a run did: counts, and the ids an operator must look at (mismatched accounts)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    details: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class JobResult:
     job: str
     day: date
     status: RunStatus
     counts: dict[str, int] = field(default_factory=dict)
+    details: dict[str, list[int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -45,6 +54,7 @@ class JobResult:
             "date": self.day.isoformat(),
             "status": self.status.value,
             "counts": self.counts,
+            "details": self.details,
         }
 
 

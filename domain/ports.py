@@ -14,6 +14,7 @@ from domain.events import Event
 from domain.jobs import JobRun
 from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage
+from domain.reconciliation import LedgerAudit
 from domain.redemptions import Redemption
 from domain.repairs import Repair, RepairStatus
 from domain.segments import SegmentRepository
@@ -245,6 +246,7 @@ class UnitOfWork(abc.ABC):
     dialogues: DialogueRepository
     message_statuses: MessageStatusRepository
     segments: SegmentRepository
+    audit: LedgerAudit
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

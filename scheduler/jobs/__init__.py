@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from scheduler.jobs.base import Job, JobDeps, Jobs
+from scheduler.jobs.ledger_reconciliation import LedgerReconciliation
 
 
 def all_jobs() -> tuple[Job, ...]:
     """Every job of PRODUCT.md that exists so far, in the order an operator reads them."""
-    return ()
+    return (LedgerReconciliation(),)
 
 
 def build_jobs(deps: JobDeps, jobs: tuple[Job, ...] | None = None) -> Jobs:

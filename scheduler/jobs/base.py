@@ -14,9 +14,10 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.clock import Clock
-from domain.jobs import STALE_RUN, JobResult, JobRunner, RunStatus, UnknownJob, shop_day
+from domain.jobs import STALE_RUN, JobOutcome, JobResult, JobRunner, RunStatus, UnknownJob, shop_day
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
 
@@ -40,8 +41,8 @@ class Job(abc.ABC):
     cron: str
 
     @abc.abstractmethod
-    async def run(self, deps: JobDeps, day: date) -> dict[str, int]:
-        """Do the work due on `day` (the shop's date); return what was done, as counts."""
+    async def run(self, deps: JobDeps, day: date) -> JobOutcome:
+        """Do the work due on `day` (the shop's date); say what was done."""
 
     def on_result(self, result: JobResult) -> None:  # noqa: B027  (optional hook, no-op by default)
         """A hook for jobs that publish their result (metrics); called for fresh and earlier runs."""
@@ -73,7 +74,7 @@ class Jobs(JobRunner):
             job.on_result(earlier)
             return earlier
         try:
-            counts = await job.run(self._deps, day)
+            outcome = await job.run(self._deps, day)
         except Exception:
             log.exception("job %s for %s failed; its claim is released for the next attempt", name, key)
             async with self._deps.uow() as uow:
@@ -81,10 +82,11 @@ class Jobs(JobRunner):
                 await uow.commit()
             raise
         async with self._deps.uow() as uow:
-            await uow.jobs.finish(name, key, self._deps.clock.now(), json.dumps(counts, sort_keys=True))
+            detail = {"counts": outcome.counts, "details": outcome.details}
+            await uow.jobs.finish(name, key, self._deps.clock.now(), json.dumps(detail, sort_keys=True))
             await uow.commit()
-        result = JobResult(job=name, day=day, status=RunStatus.DONE, counts=counts)
-        log.info("job %s for %s done: %s", name, key, counts)
+        result = JobResult(name, day, RunStatus.DONE, counts=outcome.counts, details=outcome.details)
+        log.info("job %s for %s done: %s", name, key, outcome.counts)
         job.on_result(result)
         return result
 
@@ -108,7 +110,11 @@ class Jobs(JobRunner):
         """The answer for a day already claimed: the earlier run's counts once it has finished."""
         async with self._deps.uow() as uow:
             run = await uow.jobs.get(name, key)
-        counts: dict[str, int] = {}
-        if run is not None and run.detail:
-            counts = {k: int(v) for k, v in json.loads(run.detail).items()}
-        return JobResult(job=name, day=day, status=RunStatus.ALREADY_DONE, counts=counts)
+        stored: dict[str, Any] = json.loads(run.detail) if run is not None and run.detail else {}
+        return JobResult(
+            name,
+            day,
+            RunStatus.ALREADY_DONE,
+            counts={k: int(v) for k, v in stored.get("counts", {}).items()},
+            details={k: [int(i) for i in v] for k, v in stored.get("details", {}).items()},
+        )

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from domain.jobs import RunStatus, UnknownJob
+from domain.jobs import JobOutcome, RunStatus, UnknownJob
 from scheduler.jobs import Job, JobDeps, Jobs
 from store.engine import session_factory
 from store.tables import job_runs
@@ -28,12 +28,12 @@ class CountingJob(Job):
         self.calls: list[date] = []
         self.pause, self.fail = pause, fail
 
-    async def run(self, deps: JobDeps, day: date) -> dict[str, int]:
+    async def run(self, deps: JobDeps, day: date) -> JobOutcome:
         self.calls.append(day)
         await asyncio.sleep(self.pause)
         if self.fail:
             raise RuntimeError("the job broke")
-        return {"handled": 7}
+        return JobOutcome(counts={"handled": 7})
 
 
 def _jobs(uow_factory, clock, rules, job: Job) -> Jobs:
@@ -50,6 +50,7 @@ async def test_a_job_run_twice_for_one_day_does_its_work_once(uow_factory, clock
         "date": "2026-11-22",
         "status": "done",
         "counts": {"handled": 7},
+        "details": {},
     }
     assert again.status == RunStatus.ALREADY_DONE and again.counts == {"handled": 7}
     assert job.calls == [DAY]
@@ -94,7 +95,7 @@ async def test_a_run_that_died_long_ago_is_taken_over(engine, uow_factory, clock
     assert job.calls == [DAY]
     async with engine.connect() as conn:
         detail = await conn.scalar(sa.select(job_runs.c.detail))
-    assert json.loads(detail) == {"handled": 7}
+    assert json.loads(detail) == {"counts": {"handled": 7}, "details": {}}
 
 
 async def test_a_run_still_in_progress_elsewhere_is_left_alone(engine, uow_factory, clock, rules):

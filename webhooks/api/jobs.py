@@ -24,9 +24,16 @@ class JobRunOut(BaseModel):
                     "job": "ledger_reconciliation",
                     "date": "2026-11-22",
                     "status": "done",
-                    "counts": {"customers": 1342, "mismatches": 0},
+                    "counts": {"customers": 1342, "mismatches": 1},
+                    "details": {"mismatched_customer_ids": [17]},
                 },
-                {"job": "points_expiry", "date": "2026-11-22", "status": "already_done", "counts": {}},
+                {
+                    "job": "points_expiry",
+                    "date": "2026-11-22",
+                    "status": "already_done",
+                    "counts": {},
+                    "details": {},
+                },
             ]
         }
     )
@@ -38,6 +45,9 @@ class JobRunOut(BaseModel):
         "`counts` are the earlier run's once it has finished."
     )
     counts: dict[str, int]
+    details: dict[str, list[int]] = Field(
+        description="Ids an operator should look at, e.g. `mismatched_customer_ids` of the reconciliation."
+    )
 
 
 def _jobs(container: ContainerDep) -> JobRunner:
@@ -68,4 +78,10 @@ async def run_job(
             ],
         )
     result = await jobs.run(name, day)
-    return JobRunOut(job=result.job, date=result.day, status=result.status.value, counts=result.counts)
+    return JobRunOut(
+        job=result.job,
+        date=result.day,
+        status=result.status.value,
+        counts=result.counts,
+        details=result.details,
+    )

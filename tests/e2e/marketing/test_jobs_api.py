@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import date, datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 from scheduler.jobs import JobDeps, Jobs
 from scheduler.runner import Scheduler
@@ -35,6 +37,7 @@ async def test_a_job_runs_once_per_date_over_http(desk, counting):
         "date": "2026-02-28",
         "status": "done",
         "counts": {"handled": 7},
+        "details": {},
     }
     assert again.json()["status"] == "already_done" and again.json()["counts"] == {"handled": 7}
     assert counting.calls == [date(2026, 2, 28)]
@@ -105,3 +108,40 @@ async def test_the_scheduler_starts_in_the_running_loop_and_stops(uow_factory, c
     finally:
         scheduler.stop()
     assert not scheduler.running
+
+
+async def test_the_reconciliation_publishes_its_mismatches_in_metrics(desk):
+    cid = await desk.register()
+    async with desk.container.engine.begin() as conn:
+        await conn.execute(
+            sa.text("UPDATE customers SET points_balance = points_balance + 1 WHERE id = :c"), {"c": cid}
+        )
+    response = await desk.client.post(
+        "/api/v1/jobs/ledger_reconciliation/run", params={"date": "2026-11-22"}, headers=AUTH
+    )
+    assert response.json()["counts"] == {"customers": 1, "mismatches": 1}
+    assert response.json()["details"] == {"mismatched_customer_ids": [cid]}
+    metrics = (await desk.client.get("/metrics")).text
+    assert "loyalty_ledger_mismatches 1.0" in metrics
+
+
+def test_the_cli_runs_a_job_once_per_date_and_prints_its_answer(tmp_path: Path):
+    first = _cli(tmp_path, "ledger_reconciliation", "--date", "2026-11-22")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout) == {
+        "job": "ledger_reconciliation",
+        "date": "2026-11-22",
+        "status": "done",
+        "counts": {"customers": 0, "mismatches": 0},
+        "details": {"mismatched_customer_ids": []},
+    }
+    again = _cli(tmp_path, "ledger_reconciliation", "--date", "2026-11-22")
+    assert json.loads(again.stdout)["status"] == "already_done"
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "22.11.2026", "2026-1-5", "soon"])
+def test_the_cli_refuses_a_bad_date_with_exit_2(tmp_path: Path, bad):
+    result = _cli(tmp_path, "ledger_reconciliation", "--date", bad)
+    assert result.returncode == 2
+    assert "--date" in result.stderr and "YYYY-MM-DD" in result.stderr
+    assert not (tmp_path / "loyalty.db").exists()
