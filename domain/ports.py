@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from domain.birthday_bonus import BirthdayRepository
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.dialogue import DialogueRepository, MessageStatusRepository
 from domain.events import Event
@@ -247,6 +248,7 @@ class UnitOfWork(abc.ABC):
     message_statuses: MessageStatusRepository
     segments: SegmentRepository
     audit: LedgerAudit
+    birthdays: BirthdayRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Reactions, UnitOfWork
 from store.errors import is_outage, unavailable
+from store.queries.birthdays import SqlBirthdayRepository
 from store.queries.ledger_audit import SqlLedgerAudit
 from store.repositories.bookkeeping import (
     SqlJobRunRepository,
@@ -45,6 +46,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.message_statuses = SqlMessageStatusRepository(s)
         self.segments = SqlSegmentRepository(s)
         self.audit = SqlLedgerAudit(s)
+        self.birthdays = SqlBirthdayRepository(s)
         return self
 
     async def __aexit__(

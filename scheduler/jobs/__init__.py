@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from scheduler.jobs.base import Job, JobDeps, Jobs
+from scheduler.jobs.birthday_bonuses import BirthdayBonuses
 from scheduler.jobs.ledger_reconciliation import LedgerReconciliation
+from scheduler.jobs.points_expiry import PointsExpiry
 
 
 def all_jobs() -> tuple[Job, ...]:
     """Every job of PRODUCT.md that exists so far, in the order an operator reads them."""
-    return (LedgerReconciliation(),)
+    return (BirthdayBonuses(), PointsExpiry(), LedgerReconciliation())
 
 
 def build_jobs(deps: JobDeps, jobs: tuple[Job, ...] | None = None) -> Jobs:

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from domain.segments import InvalidSegment, SegmentFilter, parse_segment_filter
+from tests import segment_data as sample
 from tests.conftest import NOW
-from tests.samples import segments as sample
 
 PEOPLE = 3000
 TIER_KEYS = list(sample.TIERS)
