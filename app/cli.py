@@ -18,7 +18,6 @@ from app.bootstrap import Container, bootstrap
 from app.cli_jobs import jobs_cli
 from app.rules_file import RulesError
 from app.settings import ConfigurationError, Settings, load_settings
-from scheduler.runner import Scheduler
 from store import migrate as migrations
 from store.engine import is_sqlite
 
@@ -112,18 +111,11 @@ def serve(
             raise typer.Exit(2) from None
         announce_channels(settings)
         logging_filters.install()
-        app = web_app(container, dispose_on_shutdown=True)
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on"))
-        scheduler = None if no_scheduler else Scheduler(container.jobs, settings.timezone)
-        if scheduler is None:
+        if no_scheduler:
             log.info("scheduler is off: --no-scheduler")
-        else:
-            scheduler.start()
-        try:
-            await server.serve()
-        finally:
-            if scheduler is not None:
-                scheduler.stop()
+        app = web_app(container, dispose_on_shutdown=True, scheduler=not no_scheduler)
+        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on"))
+        await server.serve()
 
     asyncio.run(run())
 

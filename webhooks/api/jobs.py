@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.jobs import JobRunner
-from webhooks.deps import ContainerDep
+from webhooks.deps import Deps
 from webhooks.errors import DomainErrorRoute, error_responses
 from webhooks.fields import EARLIEST_YEAR, LATEST_YEAR
 
@@ -50,13 +49,9 @@ class JobRunOut(BaseModel):
     )
 
 
-def _jobs(container: ContainerDep) -> JobRunner:
-    return container.jobs
-
-
 @router.post("/{name}/run", response_model=JobRunOut, responses=error_responses(404, 422))
 async def run_job(
-    container: ContainerDep,
+    deps: Deps,
     name: Annotated[str, Path(max_length=64, examples=["points_expiry"])],
     date: Annotated[
         dt.date | None,
@@ -64,7 +59,7 @@ async def run_job(
     ] = None,
 ) -> JobRunOut:
     """Run one scheduled job now, once per date: a repeat answers `already_done`."""
-    jobs = _jobs(container)
+    jobs = deps.jobs
     day = date or jobs.today()
     if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
         raise HTTPException(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,21 +15,25 @@ import sqlalchemy as sa
 
 from scheduler.jobs import JobDeps, Jobs
 from scheduler.runner import Scheduler
-from tests.e2e.repairs.conftest import AUTH
+from tests.e2e.conftest import running
+from tests.e2e.repairs.conftest import AUTH, SECRET, TOKEN, Desk
 from tests.integration.test_job_runs import CountingJob
 
 LOYALTY = Path(sys.executable).with_name("loyalty")
 
 
 @pytest.fixture
-def counting(desk) -> CountingJob:
+async def counting_desk(make_container) -> AsyncIterator[tuple[Desk, CountingJob]]:
+    """The desk's app with one counting job in place of the real ones."""
+    container = await make_container(admin_api_token=TOKEN, repair_webhook_secret=SECRET)
     job = CountingJob()
-    c = desk.container
-    desk.container.jobs = Jobs([job], JobDeps(c.uow, c.clock, c.rules, c.settings.timezone))
-    return job
+    container.jobs = Jobs([job], JobDeps(container.uow, container.clock, container.rules, "Europe/Moscow"))
+    async with running(container) as client:
+        yield Desk(container, client), job
 
 
-async def test_a_job_runs_once_per_date_over_http(desk, counting):
+async def test_a_job_runs_once_per_date_over_http(counting_desk):
+    desk, counting = counting_desk
     first = await desk.client.post("/api/v1/jobs/counting/run", params={"date": "2026-02-28"}, headers=AUTH)
     again = await desk.client.post("/api/v1/jobs/counting/run", params={"date": "2026-02-28"}, headers=AUTH)
     assert first.status_code == again.status_code == 200, first.text
@@ -43,13 +48,15 @@ async def test_a_job_runs_once_per_date_over_http(desk, counting):
     assert counting.calls == [date(2026, 2, 28)]
 
 
-async def test_without_a_date_the_job_does_todays_work_in_the_shops_time_zone(desk, counting):
+async def test_without_a_date_the_job_does_todays_work_in_the_shops_time_zone(counting_desk):
+    desk, counting = counting_desk
     desk.container.clock.set(datetime(2026, 11, 22, 21, 30, tzinfo=ZoneInfo("UTC")))  # 00:30 in Moscow
     response = await desk.client.post("/api/v1/jobs/counting/run", headers=AUTH)
     assert response.json()["date"] == "2026-11-23" and counting.calls == [date(2026, 11, 23)]
 
 
-async def test_an_unknown_job_is_a_404_naming_the_known_jobs(desk, counting):
+async def test_an_unknown_job_is_a_404_naming_the_known_jobs(counting_desk):
+    desk, _job = counting_desk
     before = await desk.counts()
     response = await desk.client.post("/api/v1/jobs/nope/run", headers=AUTH)
     assert response.status_code == 404
@@ -59,7 +66,8 @@ async def test_an_unknown_job_is_a_404_naming_the_known_jobs(desk, counting):
 
 
 @pytest.mark.parametrize("bad", ["2026-02-30", "22.11.2026", "tomorrow", "2026-13-01", "1900-01-01"])
-async def test_a_bad_date_is_a_422_naming_it_and_runs_nothing(desk, counting, bad):
+async def test_a_bad_date_is_a_422_naming_it_and_runs_nothing(counting_desk, bad):
+    desk, counting = counting_desk
     before = await desk.counts()
     response = await desk.client.post("/api/v1/jobs/counting/run", params={"date": bad}, headers=AUTH)
     assert response.status_code == 422, response.text
@@ -67,7 +75,8 @@ async def test_a_bad_date_is_a_422_naming_it_and_runs_nothing(desk, counting, ba
     assert counting.calls == [] and await desk.counts() == before
 
 
-async def test_running_a_job_needs_the_bearer_token(desk, counting):
+async def test_running_a_job_needs_the_bearer_token(counting_desk):
+    desk, counting = counting_desk
     response = await desk.client.post("/api/v1/jobs/counting/run")
     assert response.status_code == 401 and counting.calls == []
 
