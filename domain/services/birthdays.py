@@ -1,18 +1,16 @@
-"""The birthday bonus: credited once a year on the birthday, with a greeting. Transactional."""
+"""The birthday bonus: credited once a year on the birthday; the greeting follows from the event."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from domain.birthday_bonus import birthday_key, earns_birthday_bonus
+from domain.events import BirthdayBonusGranted
 from domain.jobs import shop_day
 from domain.ledger import EntryKind, LedgerResult
-from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
 from domain.services.points import earn_points
-
-GREETING_TEMPLATE = "birthday_bonus"
 
 
 async def grant_birthday_bonus(
@@ -50,17 +48,15 @@ async def grant_birthday_bonus(
     if result.duplicate:
         return result
     expires = result.entry.expires_at
-    await uow.outbox.add(
-        OutboxMessage(
+    assert result.entry.id is not None
+    await uow.record(
+        BirthdayBonusGranted(
+            at=now,
             customer_id=customer_id,
-            template=GREETING_TEMPLATE,
-            context={
-                "points": result.entry.points,
-                "expires_on": shop_day(expires, timezone).isoformat() if expires else None,
-                "balance": result.balance,
-            },
-            dedupe_key=key,
-            created_at=now,
+            entry_id=result.entry.id,
+            points=result.entry.points,
+            balance=result.balance,
+            expires_on=shop_day(expires, timezone) if expires else None,
         )
     )
     return result

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.events import PointsExpiringSoon
 from domain.jobs import shop_day
 from domain.ledger import LedgerEntry
-from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
 from domain.services.points import expire_lot
-
-WARNING_TEMPLATE = "points_expiring"
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,8 @@ async def warn_of_expiry(uow: UnitOfWork, *, lot: LedgerEntry, timezone: str, no
     """Queue the warning for one lot, naming what is left of it and its date. Once per lot, ever.
 
     The claim on the lot's key is what makes it once: a second run, another replica, or a lot
-    that comes back into the window after a spend is reversed never warns again.
+    that comes back into the window after a spend is reversed never warns again. The message
+    itself is the reactions' business (PointsExpiringSoon).
     """
     assert lot.id is not None and lot.expires_at is not None
     customer = await uow.customers.get(lot.customer_id)
@@ -39,17 +38,14 @@ async def warn_of_expiry(uow: UnitOfWork, *, lot: LedgerEntry, timezone: str, no
         return False
     if not await uow.events.claim(warning_key(lot.id), "points_expiry", now):
         return False
-    await uow.outbox.add(
-        OutboxMessage(
+    await uow.record(
+        PointsExpiringSoon(
+            at=now,
             customer_id=lot.customer_id,
-            template=WARNING_TEMPLATE,
-            context={
-                "points": current.remaining,
-                "expires_on": shop_day(lot.expires_at, timezone).isoformat(),
-                "balance": await uow.ledger.balance_of(lot.customer_id),
-            },
-            dedupe_key=warning_key(lot.id),
-            created_at=now,
+            lot_id=lot.id,
+            points=current.remaining,
+            balance=await uow.ledger.balance_of(lot.customer_id),
+            expires_on=shop_day(lot.expires_at, timezone),
         )
     )
     return True

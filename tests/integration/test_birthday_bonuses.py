@@ -11,10 +11,8 @@ from domain.jobs import RunStatus
 from domain.ledger import EntryKind
 from domain.services.registration import set_birthday
 from scheduler.jobs import JobDeps, build_jobs
-from store.engine import session_factory
 from store.tables import ledger_entries, outbox
-from store.uow import SqlUnitOfWork
-from tests.builders import registered
+from tests.builders import registered, uow_on
 
 TZ = "Europe/Moscow"
 LONG_AGO = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
@@ -135,8 +133,8 @@ async def test_two_replicas_at_once_pay_once(database, engine, clock, rules, uow
         await _member(uow_factory, rules, f"+7916123450{i}", date(1990, 3, 15))
     other = database.engine()
     try:
-        a = build_jobs(JobDeps(lambda: SqlUnitOfWork(session_factory(engine)), clock, rules, TZ))
-        b = build_jobs(JobDeps(lambda: SqlUnitOfWork(session_factory(other)), clock, rules, TZ))
+        a = build_jobs(JobDeps(uow_on(engine, rules), clock, rules, TZ))
+        b = build_jobs(JobDeps(uow_on(other, rules), clock, rules, TZ))
         results = await asyncio.gather(
             a.run("birthday_bonuses", date(2026, 3, 15)), b.run("birthday_bonuses", date(2026, 3, 15))
         )

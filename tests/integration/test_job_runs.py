@@ -11,9 +11,8 @@ import sqlalchemy as sa
 
 from domain.jobs import JobOutcome, RunStatus, UnknownJob
 from scheduler.jobs import Job, JobDeps, Jobs
-from store.engine import session_factory
 from store.tables import job_runs
-from store.uow import SqlUnitOfWork
+from tests.builders import uow_on
 
 DAY = date(2026, 11, 22)
 
@@ -62,8 +61,8 @@ async def test_two_replicas_running_the_same_day_at_once_do_the_work_once(databa
     other_engine = database.engine()  # a second replica: its own engine and pool
     try:
         job_a, job_b = CountingJob(pause=0.3), CountingJob(pause=0.3)
-        replica_a = _jobs(lambda: SqlUnitOfWork(session_factory(engine)), clock, rules, job_a)
-        replica_b = _jobs(lambda: SqlUnitOfWork(session_factory(other_engine)), clock, rules, job_b)
+        replica_a = _jobs(uow_on(engine, rules), clock, rules, job_a)
+        replica_b = _jobs(uow_on(other_engine, rules), clock, rules, job_b)
         results = await asyncio.gather(replica_a.run("counting", DAY), replica_b.run("counting", DAY))
     finally:
         await other_engine.dispose()

@@ -11,10 +11,8 @@ from domain.jobs import RunStatus
 from domain.ledger import EntryKind
 from domain.services.points import earn_points, spend_points
 from scheduler.jobs import JobDeps, build_jobs
-from store.engine import session_factory
 from store.tables import ledger_entries, outbox
-from store.uow import SqlUnitOfWork
-from tests.builders import registered
+from tests.builders import registered, uow_on
 
 TZ = "Europe/Moscow"
 # Registered at NOW (2026-11-22 10:00 Moscow): the welcome lot (200) ends 2027-02-20 10:00 Moscow.
@@ -125,8 +123,8 @@ async def test_the_job_twice_and_on_two_replicas_expires_once(database, engine, 
     day = WELCOME_ENDS + timedelta(days=1)
     other = database.engine()
     try:
-        a = build_jobs(JobDeps(lambda: SqlUnitOfWork(session_factory(engine)), clock, rules, TZ))
-        b = build_jobs(JobDeps(lambda: SqlUnitOfWork(session_factory(other)), clock, rules, TZ))
+        a = build_jobs(JobDeps(uow_on(engine, rules), clock, rules, TZ))
+        b = build_jobs(JobDeps(uow_on(other, rules), clock, rules, TZ))
         results = await asyncio.gather(a.run("points_expiry", day), b.run("points_expiry", day))
     finally:
         await other.dispose()
