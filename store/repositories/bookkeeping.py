@@ -57,16 +57,7 @@ class SqlJobRunRepository(JobRunRepository):
                 sa.select(job_runs).where(job_runs.c.job == job, job_runs.c.run_key == run_key)
             )
         ).first()
-        if row is None:
-            return None
-        m = row._mapping
-        return JobRun(
-            job=m["job"],
-            run_key=m["run_key"],
-            started_at=m["started_at"],
-            finished_at=m["finished_at"],
-            detail=m["detail"],
-        )
+        return from_row(JobRun, row) if row is not None else None
 
     async def take_over(self, job: str, run_key: str, started_at: datetime, at: datetime) -> bool:
         result = await self._s.execute(
