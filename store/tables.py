@@ -165,4 +165,4 @@ outbox = sa.Table(
 
 # Feature tables live in their own modules on the same metadata; importing them here makes
 # `metadata` complete for migrations and tests. (Imported last: they import `metadata` from here.)
-from store import tables_repairs, tables_telegram, tables_whatsapp  # noqa: E402, F401
+from store import tables_repairs, tables_segments, tables_telegram, tables_whatsapp  # noqa: E402, F401
