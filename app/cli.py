@@ -33,6 +33,8 @@ cli.add_typer(jobs_cli, name="jobs")
 
 def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler narrates every job it adds; scheduler/runner.py says what matters in one line
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _settings() -> Settings:
