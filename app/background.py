@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.bootstrap import Container
-from scheduler.delivery import Delivery, run_forever
+from scheduler.delivery import run_forever
 from webhooks.app import create_app
 
 
@@ -23,7 +23,7 @@ async def running_parts(container: Container) -> AsyncIterator[None]:
     stop = asyncio.Event()
     for runtime in container.channels.values():
         await runtime.start()
-    delivery = Delivery(container.uow, container.senders, container.renderer, container.clock)
+    delivery = container.delivery()
     task = asyncio.create_task(run_forever(delivery, stop=stop), name="outbox-delivery")
     try:
         yield

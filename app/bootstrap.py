@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from domain.ports import UnitOfWork
 from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from messages import Renderer
+from scheduler.delivery import Delivery
 from store.chat_state import SqlChatStateStore
 from store.engine import create_engine, ping, session_factory
 from store.uow import SqlUnitOfWork
@@ -46,6 +47,17 @@ class Container:
     @property
     def senders(self) -> dict[Channel, MessageSender]:
         return {channel: runtime.sender for channel, runtime in self.channels.items()}
+
+    def delivery(self, senders: Mapping[Channel, MessageSender] | None = None) -> Delivery:
+        """The outbox delivery over these channels' senders (or the given ones), under the rules."""
+        return Delivery(
+            self.uow,
+            self.senders if senders is None else senders,
+            self.renderer,
+            self.clock,
+            marketing=self.rules.marketing,
+            timezone=self.settings.timezone,
+        )
 
     @property
     def web(self) -> WebDeps:
