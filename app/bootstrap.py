@@ -93,6 +93,8 @@ def telegram_channel(container: Container) -> TelegramRuntime | None:
         api_url=_url(settings.telegram_api_url),
         webhook_url=_url(settings.telegram_webhook_url),
         webhook_secret=_secret(settings.telegram_webhook_secret),
+        rate_per_second=settings.telegram_rate_per_second,
+        chat_rate_per_second=settings.telegram_chat_rate_per_second,
     )
     chat_states = SqlChatStateStore(container.engine, container.clock)
     storage, isolation = build_storage(chat_states, settings.redis_url, dialogue_secret(token))
@@ -116,6 +118,7 @@ def whatsapp_channel(container: Container) -> WhatsAppRuntime | None:
         public_base_url=str(settings.public_base_url),
         api_base_url=_url(settings.twilio_api_base_url),
         templates=settings.twilio_content_templates,
+        rate_per_second=settings.whatsapp_rate_per_second,
     )
     return WhatsAppRuntime(config, container.chat)
 
