@@ -1,4 +1,5 @@
-"""The long-running parts beside the web server: the chat channels and the outbox delivery loop.
+"""The long-running parts beside the web server: the chat channels, the outbox delivery loop and
+the scheduler of the jobs.
 
 They live here, not in the web app, so a worker role can run them without HTTP.
 """
@@ -14,20 +15,27 @@ from fastapi import FastAPI
 
 from app.bootstrap import Container
 from scheduler.delivery import run_forever
+from scheduler.runner import Scheduler
 from webhooks.app import create_app
 
 
 @asynccontextmanager
-async def running_parts(container: Container) -> AsyncIterator[None]:
-    """Start the channels (webhook or polling) and the delivery loop; stop them on the way out."""
+async def running_parts(container: Container, *, scheduler: bool = True) -> AsyncIterator[None]:
+    """Start the channels (webhook or polling), the delivery loop and (unless told not to) the
+    scheduler; stop them on the way out."""
     stop = asyncio.Event()
+    jobs = Scheduler(container.jobs, container.settings.timezone) if scheduler else None
     for runtime in container.channels.values():
         await runtime.start()
     delivery = container.delivery()
     task = asyncio.create_task(run_forever(delivery, stop=stop), name="outbox-delivery")
+    if jobs is not None:
+        jobs.start()
     try:
         yield
     finally:
+        if jobs is not None:
+            jobs.stop()
         stop.set()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -36,7 +44,13 @@ async def running_parts(container: Container) -> AsyncIterator[None]:
             await runtime.stop()
 
 
-def web_app(container: Container, *, background: bool = True, dispose_on_shutdown: bool = False) -> FastAPI:
+def web_app(
+    container: Container,
+    *,
+    background: bool = True,
+    dispose_on_shutdown: bool = False,
+    scheduler: bool = True,
+) -> FastAPI:
     """The HTTP app, with the long-running parts in its lifespan unless `background=False` (tests
     drive them).
 
@@ -50,7 +64,7 @@ def web_app(container: Container, *, background: bool = True, dispose_on_shutdow
             if dispose_on_shutdown:
                 stack.push_async_callback(container.aclose)
             if background:
-                await stack.enter_async_context(running_parts(container))
+                await stack.enter_async_context(running_parts(container, scheduler=scheduler))
             yield
 
     return create_app(container.web, lifespan=lifespan)

@@ -25,6 +25,7 @@ from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from messages import Renderer
 from scheduler.delivery import Delivery
+from scheduler.jobs import JobDeps, Jobs, build_jobs
 from store.chat_state import SqlChatStateStore
 from store.engine import create_engine, ping, session_factory
 from store.uow import SqlUnitOfWork
@@ -43,6 +44,7 @@ class Container:
     clock: Clock
     chat: ChatDeps
     channels: dict[Channel, ChannelRuntime] = field(default_factory=dict)
+    jobs: Jobs = field(init=False)
 
     @property
     def senders(self) -> dict[Channel, MessageSender]:
@@ -73,6 +75,7 @@ class Container:
             repair_webhook_secret=_secret(settings.repair_webhook_secret),
             telegram=telegram if isinstance(telegram, TelegramRuntime) else None,
             whatsapp=whatsapp if isinstance(whatsapp, WhatsAppRuntime) else None,
+            jobs=self.jobs,
         )
 
     async def aclose(self) -> None:
@@ -160,6 +163,7 @@ def bootstrap(
     container = Container(
         settings=settings, rules=rules, engine=engine, uow=new_uow, renderer=renderer, clock=clock, chat=chat
     )
+    container.jobs = build_jobs(JobDeps(new_uow, clock, rules, settings.timezone))
     builders = DEFAULT_CHANNELS if channel_builders is None else channel_builders
     for channel, build in builders.items():
         runtime = build(container)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from app import logging_filters
 from app.background import web_app
 from app.bootstrap import Container, bootstrap
+from app.cli_jobs import jobs_cli
 from app.rules_file import RulesError
 from app.settings import ConfigurationError, Settings, load_settings
 from store import migrate as migrations
@@ -27,6 +28,7 @@ cli = typer.Typer(
 )
 err = Console(stderr=True)
 log = logging.getLogger("loyalty")
+cli.add_typer(jobs_cli, name="jobs")
 
 
 def _configure_logging() -> None:
@@ -91,8 +93,11 @@ async def _migrate_or_check(container: Container) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Do not fire the scheduled jobs.")
+    ] = False,
 ) -> None:
-    """Run the HTTP server with every endpoint (and, when configured, the chat channels)."""
+    """Run the HTTP server with every endpoint (and, when configured, the chat channels and the scheduler)."""
     _configure_logging()
     settings = _settings()
     container = _container(settings)
@@ -106,7 +111,9 @@ def serve(
             raise typer.Exit(2) from None
         announce_channels(settings)
         logging_filters.install()
-        app = web_app(container, dispose_on_shutdown=True)
+        if no_scheduler:
+            log.info("scheduler is off: --no-scheduler")
+        app = web_app(container, dispose_on_shutdown=True, scheduler=not no_scheduler)
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on"))
         await server.serve()
 

@@ -119,3 +119,25 @@ class RedemptionRequested(Event):
     order_id: str
     bill_minor: int
     valid_minutes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class BirthdayBonusGranted(Event):
+    """The year's birthday bonus was credited; `expires_on` is the lot's last day, in shop time."""
+
+    customer_id: int
+    entry_id: int
+    points: int
+    balance: int
+    expires_on: date | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PointsExpiringSoon(Event):
+    """A lot still holding `points` ends on `expires_on` (shop time): the customer is to be warned."""
+
+    customer_id: int
+    lot_id: int
+    points: int
+    balance: int
+    expires_on: date

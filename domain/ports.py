@@ -8,13 +8,17 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from domain.birthday_bonus import BirthdayRepository
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.dialogue import DialogueRepository, MessageStatusRepository
 from domain.events import Event
+from domain.jobs import JobRun
 from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage
+from domain.reconciliation import LedgerAudit
 from domain.redemptions import Redemption
 from domain.repairs import Repair, RepairStatus
+from domain.segments import SegmentRepository
 
 
 class CustomerRepository(abc.ABC):
@@ -195,6 +199,17 @@ class JobRunRepository(abc.ABC):
     @abc.abstractmethod
     async def finish(self, job: str, run_key: str, at: datetime, detail: str) -> None: ...
 
+    @abc.abstractmethod
+    async def get(self, job: str, run_key: str) -> JobRun | None: ...
+
+    @abc.abstractmethod
+    async def take_over(self, job: str, run_key: str, started_at: datetime, at: datetime) -> bool:
+        """Restart an unfinished run still marked as started at `started_at`; False if someone else did."""
+
+    @abc.abstractmethod
+    async def release(self, job: str, run_key: str) -> None:
+        """Drop an unfinished claim (its run failed), so the next attempt may run."""
+
 
 class RedemptionRepository(abc.ABC):
     @abc.abstractmethod
@@ -241,6 +256,9 @@ class UnitOfWork(abc.ABC):
     redemptions: RedemptionRepository
     dialogues: DialogueRepository
     message_statuses: MessageStatusRepository
+    segments: SegmentRepository
+    audit: LedgerAudit
+    birthdays: BirthdayRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -16,8 +16,10 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from domain.events import (
+    BirthdayBonusGranted,
     Event,
     PointsEarned,
+    PointsExpiringSoon,
     RedemptionRequested,
     RepairCancelled,
     RepairStatusChanged,
@@ -49,6 +51,8 @@ class ProgramReactions(Reactions):
         self.on(PointsEarned, self.tell_points_earned)
         self.on(TierUpgraded, self.tell_tier_upgraded)
         self.on(RedemptionRequested, self.send_redemption_code)
+        self.on(BirthdayBonusGranted, self.greet_birthday)
+        self.on(PointsExpiringSoon, self.warn_of_expiry)
 
     def on(self, event_type: type[E], reaction: Reaction[E]) -> None:
         """Run `reaction` for every `event_type` event, after the ones registered before it."""
@@ -117,6 +121,24 @@ class ProgramReactions(Reactions):
         }
         key = f"redemption_code:{event.redemption_id}"
         await _queue(uow, event.customer_id, "redemption_code", context, key, event.at, sensitive=True)
+
+    async def greet_birthday(self, uow: UnitOfWork, event: BirthdayBonusGranted) -> None:
+        context: dict[str, object] = {
+            "points": event.points,
+            "expires_on": event.expires_on.isoformat() if event.expires_on else None,
+            "balance": event.balance,
+        }
+        key = f"birthday_bonus:{event.entry_id}"
+        await _queue(uow, event.customer_id, "birthday_bonus", context, key, event.at)
+
+    async def warn_of_expiry(self, uow: UnitOfWork, event: PointsExpiringSoon) -> None:
+        context: dict[str, object] = {
+            "points": event.points,
+            "expires_on": event.expires_on.isoformat(),
+            "balance": event.balance,
+        }
+        key = f"expiry_warning:{event.lot_id}"
+        await _queue(uow, event.customer_id, "points_expiring", context, key, event.at)
 
 
 async def _queue(

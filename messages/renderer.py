@@ -133,10 +133,16 @@ class Renderer:
             fmt = "#,##0 ¤" if value == value.to_integral_value() else "#,##0.00 ¤"
             return format_currency(value, self._currency, format=fmt, locale=locale, currency_digits=False)
 
-        def day(value: date | datetime) -> str:
+        def day(value: date | datetime | str) -> str:
+            if isinstance(value, str):  # outbox contexts are JSON: dates travel as ISO strings
+                value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
             if isinstance(value, datetime):
                 value = value.astimezone(self._tz).date()
             return format_date(value, format="long" if locale == "en" else "d MMMM yyyy", locale=locale)
+
+        def form(count: int, word: str) -> str:
+            """The bare form of a word that agrees with `count` (a verb: 1 балл сгорит, 5 баллов сгорят)."""
+            return plural_word(locale, word, count)
 
         def bar(ratio: float, width: int = 10) -> str:
             filled = max(0, min(width, round(ratio * width)))
@@ -148,6 +154,7 @@ class Renderer:
             "plural": plural,
             "money": money,
             "day": day,
+            "form": form,
             "bar": bar,
             "locale": locale,
         }

@@ -160,7 +160,7 @@ outbox = sa.Table(
     sa.Column("sent_at", UTCDateTime),
     sa.Column("error", sa.Text),
     sa.Column("provider_message_id", sa.String(64), index=True),
-    # What the delivery loop reads, in the order it reads it (migration 0006): transactional
+    # What the delivery loop reads, in the order it reads it (migration 0007): transactional
     # before marketing, oldest due first, and only the pending rows, so the finished history
     # never costs a due query anything.
     sa.Index(
@@ -175,4 +175,4 @@ outbox = sa.Table(
 
 # Feature tables live in their own modules on the same metadata; importing them here makes
 # `metadata` complete for migrations and tests. (Imported last: they import `metadata` from here.)
-from store import tables_repairs, tables_telegram, tables_whatsapp  # noqa: E402, F401
+from store import tables_repairs, tables_segments, tables_telegram, tables_whatsapp  # noqa: E402, F401

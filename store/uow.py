@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Reactions, UnitOfWork
 from store.errors import is_outage, unavailable
+from store.queries.birthdays import SqlBirthdayRepository
+from store.queries.ledger_audit import SqlLedgerAudit
 from store.repositories.bookkeeping import (
     SqlJobRunRepository,
     SqlOutboxRepository,
@@ -19,6 +21,7 @@ from store.repositories.ledger import SqlLedgerRepository
 from store.repositories.redemptions import SqlRedemptionRepository
 from store.repositories.repairs import SqlRepairRepository
 from store.repositories.whatsapp import SqlDialogueRepository, SqlMessageStatusRepository
+from store.segments import SqlSegmentRepository
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -41,6 +44,9 @@ class SqlUnitOfWork(UnitOfWork):
         self.redemptions = SqlRedemptionRepository(s)
         self.dialogues = SqlDialogueRepository(s)
         self.message_statuses = SqlMessageStatusRepository(s)
+        self.segments = SqlSegmentRepository(s)
+        self.audit = SqlLedgerAudit(s)
+        self.birthdays = SqlBirthdayRepository(s)
         return self
 
     async def __aexit__(

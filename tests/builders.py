@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.customers import Channel, Registration
 from domain.ports import UnitOfWork
+from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from domain.services.registration import RegistrationResult, register_customer
+from store.engine import session_factory
+from store.uow import SqlUnitOfWork
 
 
 def registration(phone: str = "+79161234567", **overrides: object) -> Registration:
@@ -31,3 +37,10 @@ async def registered(
         result = await register_customer(uow, rules, registration(phone, **overrides), now)
         await uow.commit()
     return result
+
+
+def uow_on(engine: AsyncEngine, rules: ProgramRules) -> Callable[[], UnitOfWork]:
+    """Units of work over `engine`: give each replica of a concurrency test its own engine."""
+    sessions = session_factory(engine)
+    reactions = ProgramReactions(rules)
+    return lambda: SqlUnitOfWork(sessions, reactions)

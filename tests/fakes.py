@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import functools
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from app.rules_file import load_rules
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.dialogue import Dialogue, DialogueRepository, MessageStatusRepository
 from domain.errors import AlreadyReversed, InsufficientPoints, PhoneAlreadyRegistered, SourceKeyConflict
+from domain.jobs import JobRun
 from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage, OutboxStatus
 from domain.ports import (
@@ -348,6 +349,22 @@ class FakeJobs(JobRunRepository):
 
     async def finish(self, job: str, run_key: str, at: datetime, detail: str) -> None:
         self.s.jobs[(job, run_key)] = detail
+
+    async def get(self, job: str, run_key: str) -> JobRun | None:
+        if (job, run_key) not in self.s.jobs:
+            return None
+        detail = self.s.jobs[(job, run_key)]
+        at = datetime.min.replace(tzinfo=UTC)
+        return JobRun(
+            job, run_key, started_at=at, finished_at=at if detail is not None else None, detail=detail
+        )
+
+    async def take_over(self, job: str, run_key: str, started_at: datetime, at: datetime) -> bool:
+        return (job, run_key) in self.s.jobs and self.s.jobs[(job, run_key)] is None
+
+    async def release(self, job: str, run_key: str) -> None:
+        if self.s.jobs.get((job, run_key), "") is None:
+            del self.s.jobs[(job, run_key)]
 
 
 class FakeRedemptions(RedemptionRepository):

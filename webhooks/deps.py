@@ -12,6 +12,7 @@ from fastapi import Depends, Header, Request
 from bot.telegram.runtime import TelegramRuntime
 from bot.whatsapp.runtime import WhatsAppRuntime
 from domain.clock import Clock
+from domain.jobs import JobRunner
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
 
@@ -24,6 +25,7 @@ class WebDeps:
     clock: Clock
     rules: ProgramRules
     ping_database: Callable[[], Awaitable[None]]  # raises when the database does not answer
+    jobs: JobRunner  # the scheduled jobs, run on demand by /api/v1/jobs
     admin_api_token: str | None = None  # None: /api/v1 refuses every call
     repair_webhook_secret: str | None = None  # None: /webhooks/repairs refuses every event
     telegram: TelegramRuntime | None = None

@@ -96,6 +96,10 @@ class DomainErrorRoute(APIRoute):
 
 
 _EXAMPLES: dict[int, tuple[str, Any]] = {
+    400: ("A body that cannot be read at all (not UTF-8, not a form)", "There was an error parsing the body"),
+    403: ("A signature that does not prove the sender", "invalid Twilio signature"),
+    413: ("A body past the route's cap", "body larger than 65536 bytes"),
+    415: ("A body not sent as application/json", "send the event as application/json"),
     401: ("Missing or wrong bearer token, or ADMIN_API_TOKEN unset on the server", "invalid bearer token"),
     404: ("Not found", {"code": "customer_not_found", "message": "customer 7 not found"}),
     409: (
@@ -113,12 +117,17 @@ _EXAMPLES: dict[int, tuple[str, Any]] = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI descriptions of the error replies a route may give."""
-    return {
-        s: {
-            "description": _EXAMPLES[s][0],
-            "content": {"application/json": {"example": {"detail": _EXAMPLES[s][1]}}},
+def error_responses(*statuses: int, **described: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI descriptions of the error replies a route may give; `s404="..."` words one anew."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        description, example = _EXAMPLES[status]
+        responses[status] = {
+            "description": described.get(f"s{status}", description),
+            "content": {"application/json": {"example": {"detail": example}}},
         }
-        for s in statuses
-    }
+    return responses
+
+
+# What every route may answer whatever it does: the guard's 413 and the database's 503.
+ANY_ROUTE = (413, 503)

@@ -75,6 +75,17 @@ Phone = Annotated[
     Field(min_length=1, max_length=32, examples=["+7 916 123-45-67"]),
     AfterValidator(_storable),
     AfterValidator(_phone),
+    # what the document can say of a phone: digits with the usual separators (the number itself is
+    # then checked against the numbering plan, which no pattern can)
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 5,
+            "maxLength": 32,
+            "pattern": r"^\+?[0-9][0-9 ().-]{4,31}$",
+            "examples": ["+7 916 123-45-67"],
+        }
+    ),
 ]
 """Any common spelling of a phone number on the wire, E.164 in Python."""
 

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.jobs import JobRun
 from domain.outbox import OutboxMessage, OutboxStatus
 from domain.ports import JobRunRepository, OutboxRepository, ProcessedEventRepository
 from store.dialect import insert_ignore
@@ -48,6 +49,34 @@ class SqlJobRunRepository(JobRunRepository):
             sa.update(job_runs)
             .where(job_runs.c.job == job, job_runs.c.run_key == run_key)
             .values(finished_at=at, detail=detail)
+        )
+
+    async def get(self, job: str, run_key: str) -> JobRun | None:
+        row = (
+            await self._s.execute(
+                sa.select(job_runs).where(job_runs.c.job == job, job_runs.c.run_key == run_key)
+            )
+        ).first()
+        return from_row(JobRun, row) if row is not None else None
+
+    async def take_over(self, job: str, run_key: str, started_at: datetime, at: datetime) -> bool:
+        result = await self._s.execute(
+            sa.update(job_runs)
+            .where(
+                job_runs.c.job == job,
+                job_runs.c.run_key == run_key,
+                job_runs.c.finished_at.is_(None),
+                job_runs.c.started_at == started_at,
+            )
+            .values(started_at=at)
+        )
+        return _inserted(result)
+
+    async def release(self, job: str, run_key: str) -> None:
+        await self._s.execute(
+            sa.delete(job_runs).where(
+                job_runs.c.job == job, job_runs.c.run_key == run_key, job_runs.c.finished_at.is_(None)
+            )
         )
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from webhooks.api import customers, redemptions
+from webhooks.api import customers, jobs, redemptions, segments
 from webhooks.auth import require_admin
-from webhooks.errors import error_responses
+from webhooks.errors import ANY_ROUTE, error_responses
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_admin)], responses=error_responses(401))
+router = APIRouter(
+    prefix="/api/v1", dependencies=[Depends(require_admin)], responses=error_responses(400, 401, *ANY_ROUTE)
+)
 router.include_router(customers.router)
 router.include_router(redemptions.router)
+router.include_router(segments.router)
+router.include_router(jobs.router)

@@ -22,6 +22,7 @@ from store.retry import run_with_retries
 from webhooks.auth import SignatureError, verify_repair_signature
 from webhooks.bodies import read_limited_body
 from webhooks.deps import Deps, WebDeps
+from webhooks.errors import error_responses
 from webhooks.fields import EventTime, Money, OrderId, Phone, Text
 
 router = APIRouter(tags=["repair system"])
@@ -181,11 +182,15 @@ _SIGNATURE_HEADERS = [
 @router.post(
     "/webhooks/repairs",
     response_model=WebhookAck,
-    responses={
-        401: {"description": "Missing, malformed or wrong signature, or a timestamp more than 5 minutes off"},
-        413: {"description": "Body larger than 256 KiB"},
-        422: {"description": "Invalid payload; the offending fields are named"},
-    },
+    responses=error_responses(
+        401,
+        413,
+        415,
+        422,
+        503,
+        s401="Missing, malformed or wrong signature, or a timestamp more than 5 minutes off",
+        s413="Body larger than 256 KiB",
+    ),
     openapi_extra={
         "parameters": _SIGNATURE_HEADERS,
         "requestBody": {

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from webhooks.bodies import read_limited_body
 from webhooks.deps import Deps
+from webhooks.errors import error_responses
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["telegram"])
@@ -26,6 +27,17 @@ class WebhookAck(BaseModel):
 @router.post(
     "/telegram/webhook",
     response_model=WebhookAck,
+    responses=error_responses(
+        401,
+        404,
+        409,
+        413,
+        422,
+        503,
+        s401="Missing or wrong X-Telegram-Bot-Api-Secret-Token",
+        s404="The bot is not in webhook mode on this server",
+        s409="The same update is being handled right now; Telegram sends it again later",
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -18,6 +18,7 @@ from domain.customers import Channel
 from domain.services.delivery_status import record_delivery_status
 from webhooks.bodies import read_limited_body
 from webhooks.deps import Deps
+from webhooks.errors import error_responses
 
 router = APIRouter(prefix="/whatsapp", tags=["whatsapp"])
 
@@ -91,7 +92,16 @@ def _sid(value: str) -> str | None:
     return value if _SID.fullmatch(value) else None
 
 
-@router.post("/webhook", response_class=Response, responses={200: {"content": {"application/xml": {}}}})
+CHANNEL_ERRORS = error_responses(
+    400, 403, 404, 413, 422, 503, s404="WhatsApp is off on this server (the Twilio settings are not set)"
+)
+
+
+@router.post(
+    "/webhook",
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}}, **CHANNEL_ERRORS},
+)
 async def inbound_message(runtime: RuntimeDep, form: FormDep, background: BackgroundTasks) -> Response:
     """An inbound WhatsApp message; the answer goes out through the REST API after this returns."""
     message = _inbound(form)
@@ -101,7 +111,7 @@ async def inbound_message(runtime: RuntimeDep, form: FormDep, background: Backgr
     return Response(EMPTY_TWIML, media_type="application/xml")
 
 
-@router.post("/status", response_model=StatusAck)
+@router.post("/status", response_model=StatusAck, responses=CHANNEL_ERRORS)
 async def delivery_status(deps: Deps, form: FormDep) -> StatusAck:
     """A delivery status callback: recorded for the message, failures onto its outbox row."""
     sid, status = _sid(form.get("MessageSid", "")), form.get("MessageStatus", "").lower()

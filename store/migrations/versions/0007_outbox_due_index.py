@@ -5,8 +5,8 @@ pending rows only; every pending row gets a due time (its creation time when it 
 due query is a range scan on both databases. It replaces ix_outbox_status_next_attempt_at, whose
 `status` prefix let PostgreSQL's planner walk every pending row for a lease by primary key.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,20 @@
+"""The scheduled jobs, registered in one place: one file per job, one line per job here."""
+
+from __future__ import annotations
+
+from scheduler.jobs.base import Job, JobDeps, Jobs
+from scheduler.jobs.birthday_bonuses import BirthdayBonuses
+from scheduler.jobs.ledger_reconciliation import LedgerReconciliation
+from scheduler.jobs.points_expiry import PointsExpiry
+
+
+def all_jobs() -> tuple[Job, ...]:
+    """Every job of PRODUCT.md that exists so far, in the order an operator reads them."""
+    return (BirthdayBonuses(), PointsExpiry(), LedgerReconciliation())
+
+
+def build_jobs(deps: JobDeps, jobs: tuple[Job, ...] | None = None) -> Jobs:
+    return Jobs(all_jobs() if jobs is None else jobs, deps)
+
+
+__all__ = ["Job", "JobDeps", "Jobs", "all_jobs", "build_jobs"]

@@ -1,0 +1,1 @@
+"""Read-only queries over the whole store (audits, reports), behind domain ports."""
