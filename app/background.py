@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.bootstrap import Container
-from scheduler.delivery import Delivery, run_forever
+from scheduler.delivery import run_forever
 from scheduler.runner import Scheduler
 from webhooks.app import create_app
 
@@ -27,7 +27,7 @@ async def running_parts(container: Container, *, scheduler: bool = True) -> Asyn
     jobs = Scheduler(container.jobs, container.settings.timezone) if scheduler else None
     for runtime in container.channels.values():
         await runtime.start()
-    delivery = Delivery(container.uow, container.senders, container.renderer, container.clock)
+    delivery = container.delivery()
     task = asyncio.create_task(run_forever(delivery, stop=stop), name="outbox-delivery")
     if jobs is not None:
         jobs.start()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from domain.ports import UnitOfWork
 from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from messages import Renderer
+from scheduler.delivery import Delivery
 from scheduler.jobs import JobDeps, Jobs, build_jobs
 from store.chat_state import SqlChatStateStore
 from store.engine import create_engine, ping, session_factory
@@ -48,6 +49,17 @@ class Container:
     @property
     def senders(self) -> dict[Channel, MessageSender]:
         return {channel: runtime.sender for channel, runtime in self.channels.items()}
+
+    def delivery(self, senders: Mapping[Channel, MessageSender] | None = None) -> Delivery:
+        """The outbox delivery over these channels' senders (or the given ones), under the rules."""
+        return Delivery(
+            self.uow,
+            self.senders if senders is None else senders,
+            self.renderer,
+            self.clock,
+            marketing=self.rules.marketing,
+            timezone=self.settings.timezone,
+        )
 
     @property
     def web(self) -> WebDeps:
@@ -84,6 +96,8 @@ def telegram_channel(container: Container) -> TelegramRuntime | None:
         api_url=_url(settings.telegram_api_url),
         webhook_url=_url(settings.telegram_webhook_url),
         webhook_secret=_secret(settings.telegram_webhook_secret),
+        rate_per_second=settings.telegram_rate_per_second,
+        chat_rate_per_second=settings.telegram_chat_rate_per_second,
     )
     chat_states = SqlChatStateStore(container.engine, container.clock)
     storage, isolation = build_storage(chat_states, settings.redis_url, dialogue_secret(token))
@@ -107,6 +121,7 @@ def whatsapp_channel(container: Container) -> WhatsAppRuntime | None:
         public_base_url=str(settings.public_base_url),
         api_base_url=_url(settings.twilio_api_base_url),
         templates=settings.twilio_content_templates,
+        rate_per_second=settings.whatsapp_rate_per_second,
     )
     return WhatsAppRuntime(config, container.chat)
 

@@ -48,12 +48,16 @@ class Settings(BaseSettings):
     telegram_api_url: AnyHttpUrl | None = None
     telegram_webhook_url: AnyHttpUrl | None = None
     telegram_webhook_secret: SecretStr | None = None
+    # outbox sending rates: Telegram's broadcast limits and Twilio's default WhatsApp throughput
+    telegram_rate_per_second: float = Field(default=30.0, gt=0, le=1000)
+    telegram_chat_rate_per_second: float = Field(default=1.0, gt=0, le=100)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = Field(default=None, pattern=r"^whatsapp:\+[1-9]\d{6,14}$")
     twilio_api_base_url: AnyHttpUrl | None = None
     twilio_content_templates: dict[str, TwilioContentTemplate] = Field(default_factory=dict)
+    whatsapp_rate_per_second: float = Field(default=80.0, gt=0, le=1000)
 
     repair_webhook_secret: SecretStr | None = None
     admin_api_token: SecretStr | None = None

@@ -160,11 +160,21 @@ class OutboxRepository(abc.ABC):
 
     @abc.abstractmethod
     async def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Pending messages whose time has come, oldest first."""
+        """Pending messages whose time has come: transactional before marketing, oldest due first."""
 
     @abc.abstractmethod
-    async def lease(self, message_id: int, now: datetime, until: datetime) -> bool:
-        """Take a due message for sending until `until`; False if another worker has it."""
+    async def claim(self, now: datetime, limit: int, until: datetime) -> list[OutboxMessage]:
+        """Lease up to `limit` due messages (in `due`'s order) until `until`, skipping any that
+        another worker holds; each comes back with `next_attempt_at == until`, its lease."""
+
+    @abc.abstractmethod
+    async def finish(self, message: OutboxMessage, leased_until: datetime) -> bool:
+        """`save_result` for a message still under the lease `leased_until`; False (nothing
+        written) when that lease has run out and another worker may have the message."""
+
+    @abc.abstractmethod
+    async def marketing_sent_since(self, customer_id: int, since: datetime) -> int:
+        """How many marketing messages were sent to the customer since `since`."""
 
     @abc.abstractmethod
     async def get(self, message_id: int) -> OutboxMessage | None: ...

@@ -1,7 +1,11 @@
-"""The outbox delivery: render each due message for the customer's channel, hand it to that channel's sender.
+"""The outbox delivery: claim a batch of due messages, decide, render, send, record, one at a time.
 
-Safe on several replicas: a message is leased before sending, so two workers never take the same one.
-One failing message is logged and retried later; it never aborts the batch.
+Safe on several replicas and across crashes. A batch is claimed under a lease (PostgreSQL locks
+with SKIP LOCKED, SQLite's write lock serialises claimers), so two workers never hold one row; each
+row's result is written before the next row is sent, so a crash re-sends at most the message that
+was in flight; a worker that dies leaves its leases to expire, and another worker takes the rows.
+What may go out at all is the domain's decision (`domain/delivery_policy.py`); this loop only
+applies it. One failing message is logged and retried later; it never aborts the batch.
 """
 
 from __future__ import annotations
@@ -10,34 +14,27 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.clock import Clock
 from domain.customers import Channel, ChannelIdentity
-from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
-from domain.outbox import OutboxMessage, OutboxStatus
+from domain.delivery import MessageSender, RetryLater, SendResult, Skipped, Unreachable
+from domain.delivery_policy import CAP_WINDOW, Hold, Skip, decide
+from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
+from domain.rules import MarketingRules
 from messages import Renderer
+from scheduler.outcomes import MAX_ATTEMPTS, ChannelPauses, DeliveryStats, apply_result, hold
+
+__all__ = ["MAX_ATTEMPTS", "Delivery", "DeliveryStats", "choose_identity", "run_forever"]
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 6
-BASE_BACKOFF = timedelta(seconds=30)
-
-
-@dataclass
-class DeliveryStats:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    skipped: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.retried + self.failed + self.skipped
+# A row is sent only while this much of its lease is left, so a lease never runs out mid-send.
+LEASE_MARGIN = timedelta(seconds=30)
+BATCH = 100
 
 
 def choose_identity(
@@ -60,86 +57,112 @@ class Delivery:
         senders: Mapping[Channel, MessageSender],
         renderer: Renderer,
         clock: Clock,
+        *,
+        marketing: MarketingRules,
+        timezone: str,
+        lease: timedelta = LEASE,
     ) -> None:
         self._uow = uow
         self._senders = senders
         self._renderer = renderer
         self._clock = clock
+        self._marketing = marketing
+        self._timezone = ZoneInfo(timezone)
+        self._lease = lease
+        self._pauses = ChannelPauses()
 
-    async def deliver_due(self, limit: int = 100) -> DeliveryStats:
+    async def deliver_due(self, limit: int = BATCH) -> DeliveryStats:
         stats = DeliveryStats()
         now = self._clock.now()
+        until = now + self._lease
         async with self._uow() as uow:
-            due = await uow.outbox.due(now, limit)
-        for message in due:
+            batch = await uow.outbox.claim(now, limit, until)
+            await uow.commit()
+        for message in batch:
             assert message.id is not None
             try:
-                await self._deliver_one(message.id, stats)
-            except Exception as exc:  # one bad message never stops the batch
+                if self._clock.now() >= until - LEASE_MARGIN:
+                    # too late to send under this lease: give the row back, due at once
+                    hold(message, self._clock.now(), stats)
+                    await self._save(message, until, None, None)
+                    continue
+                await self._deliver_one(message, until, stats)
+            except Exception as exc:  # one bad message never stops the batch; its lease expires
                 log.exception("delivery of outbox message %s failed", message.id)
                 stats.errors.append(f"{message.id}: {exc!r}")
         return stats
 
-    async def _deliver_one(self, message_id: int, stats: DeliveryStats) -> None:
+    async def _deliver_one(
+        self, message: OutboxMessage, leased_until: datetime, stats: DeliveryStats
+    ) -> None:
         now = self._clock.now()
         async with self._uow() as uow:
-            if not await uow.outbox.lease(message_id, now, now + LEASE):
-                return
-            await uow.commit()
-        async with self._uow() as uow:
-            message = await uow.outbox.get(message_id)
-            assert message is not None
             customer = await uow.customers.get(message.customer_id)
             identities = await uow.identities.of_customer(message.customer_id)
-        if customer is None or customer.is_deleted:
-            return await self._finish(message, Skipped("customer deleted"), None, stats)
-        if message.marketing and not customer.marketing_opt_in:
-            return await self._finish(message, Skipped("no marketing consent"), None, stats)
+            sent_lately = (
+                await uow.outbox.marketing_sent_since(message.customer_id, now - CAP_WINDOW)
+                if message.marketing
+                else 0
+            )
+        decision = decide(
+            message,
+            customer,
+            now=now,
+            rules=self._marketing,
+            timezone=self._timezone,
+            marketing_sent_last_week=sent_lately,
+        )
+        if isinstance(decision, Hold):
+            hold(message, decision.until, stats)
+            return await self._save(message, leased_until, None, None)
+        if isinstance(decision, Skip):
+            return await self._record(message, leased_until, Skipped(decision.reason), None, stats)
+        assert customer is not None
         identity = choose_identity(identities, self._senders, message.channel)
         if identity is None:
-            return await self._finish(message, Skipped("no reachable channel"), None, stats)
+            return await self._record(message, leased_until, Skipped("no reachable channel"), None, stats)
+        paused = self._pauses.paused_until(identity.channel, now)
+        if paused is not None:
+            hold(message, paused, stats)
+            return await self._save(message, leased_until, None, None)
         text = self._renderer.render(
             message.template, customer.locale, identity.channel.value, **message.context
         )
         result = await self._senders[identity.channel].send(identity, message, text)
-        await self._finish(message, result, identity, stats)
+        if isinstance(result, RetryLater):
+            self._pauses.pause(identity.channel, self._clock.now() + timedelta(seconds=result.after_seconds))
+        await self._record(message, leased_until, result, identity, stats)
 
-    async def _finish(
+    async def _record(
         self,
         message: OutboxMessage,
+        leased_until: datetime,
         result: SendResult,
         identity: ChannelIdentity | None,
         stats: DeliveryStats,
     ) -> None:
         now = self._clock.now()
-        message.attempts += 1
-        message.channel = identity.channel.value if identity else message.channel
-        match result:
-            case Delivered(provider_message_id=pid):
-                message.status, message.sent_at, message.provider_message_id = OutboxStatus.SENT, now, pid
-                message.error, message.next_attempt_at = None, None
-                stats.sent += 1
-            case RetryLater(after_seconds=after, reason=reason) if message.attempts < MAX_ATTEMPTS:
-                message.next_attempt_at = now + timedelta(seconds=after)
-                message.error = reason
-                stats.retried += 1
-            case Failed(reason=reason, retryable=True) if message.attempts < MAX_ATTEMPTS:
-                message.next_attempt_at = now + BASE_BACKOFF * 2 ** (message.attempts - 1)
-                message.error = reason
-                stats.retried += 1
-            case Skipped(reason=reason):
-                message.status, message.error = OutboxStatus.SKIPPED, reason
-                stats.skipped += 1
-            case Unreachable(reason=reason) | Failed(reason=reason) | RetryLater(reason=reason):
-                message.status, message.error = OutboxStatus.FAILED, reason
-                stats.failed += 1
-        if message.sensitive and message.status != OutboxStatus.PENDING:
-            message.context = {}
+        apply_result(message, result, identity.channel if identity else None, now, stats)
+        unreachable = identity if isinstance(result, Unreachable) else None
+        if unreachable is not None:
+            unreachable.unreachable_at = now
+        await self._save(message, leased_until, unreachable, result)
+
+    async def _save(
+        self,
+        message: OutboxMessage,
+        leased_until: datetime,
+        unreachable: ChannelIdentity | None,
+        result: SendResult | None,
+    ) -> None:
         async with self._uow() as uow:
-            await uow.outbox.save_result(message)
-            if isinstance(result, Unreachable) and identity is not None:
-                identity.unreachable_at = now
-                await uow.identities.update(identity)
+            if not await uow.outbox.finish(message, leased_until):
+                # Our lease ran out and another worker may have the row: its record wins.
+                log.warning(
+                    "outbox message %s: lease lost before its result (%s) was saved", message.id, result
+                )
+            if unreachable is not None:
+                await uow.identities.update(unreachable)
             await uow.commit()
 
 

@@ -160,7 +160,17 @@ outbox = sa.Table(
     sa.Column("sent_at", UTCDateTime),
     sa.Column("error", sa.Text),
     sa.Column("provider_message_id", sa.String(64), index=True),
-    sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    # What the delivery loop reads, in the order it reads it (migration 0007): transactional
+    # before marketing, oldest due first, and only the pending rows, so the finished history
+    # never costs a due query anything.
+    sa.Index(
+        "ix_outbox_due",
+        "marketing",
+        "next_attempt_at",
+        "id",
+        sqlite_where=sa.text("status = 'pending'"),
+        postgresql_where=sa.text("status = 'pending'"),
+    ),
 )
 
 # Feature tables live in their own modules on the same metadata; importing them here makes

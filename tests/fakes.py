@@ -286,16 +286,35 @@ class FakeOutbox(OutboxRepository):
         due = [
             m
             for m in self.s.outbox.values()
-            if m.status == OutboxStatus.PENDING and (m.next_attempt_at is None or m.next_attempt_at <= now)
+            if m.status == OutboxStatus.PENDING and (m.next_attempt_at or m.created_at) <= now
         ]
-        return [copy.copy(m) for m in sorted(due, key=lambda m: m.id or 0)[:limit]]
+        due.sort(key=lambda m: (m.marketing, m.next_attempt_at or m.created_at, m.id or 0))
+        return [copy.copy(m) for m in due[:limit]]
 
-    async def lease(self, message_id: int, now: datetime, until: datetime) -> bool:
-        m = self._by_id(message_id)
-        if m is None or m.status != OutboxStatus.PENDING or (m.next_attempt_at and m.next_attempt_at > now):
+    async def claim(self, now: datetime, limit: int, until: datetime) -> list[OutboxMessage]:
+        claimed = await self.due(now, limit)
+        for m in claimed:
+            m.next_attempt_at = until
+            self.s.outbox[m.dedupe_key].next_attempt_at = until
+        return claimed
+
+    async def finish(self, message: OutboxMessage, leased_until: datetime) -> bool:
+        stored = self.s.outbox[message.dedupe_key]
+        if stored.status != OutboxStatus.PENDING or stored.next_attempt_at != leased_until:
             return False
-        m.next_attempt_at = until
+        self.s.outbox[message.dedupe_key] = copy.copy(message)
         return True
+
+    async def marketing_sent_since(self, customer_id: int, since: datetime) -> int:
+        return sum(
+            1
+            for m in self.s.outbox.values()
+            if m.customer_id == customer_id
+            and m.marketing
+            and m.status == OutboxStatus.SENT
+            and m.sent_at is not None
+            and m.sent_at >= since
+        )
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         m = self._by_id(message_id)

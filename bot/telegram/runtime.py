@@ -19,7 +19,7 @@ from bot.deps import ChatDeps
 from bot.telegram.commands import set_commands
 from bot.telegram.dispatcher import build_dispatcher
 from bot.telegram.limits import SplitLongMessages
-from bot.telegram.sender import TelegramSender
+from bot.telegram.sender import GLOBAL_RATE, PER_CHAT_RATE, TelegramSender
 from bot.telegram.storage import ABANDONED_DIALOGUE, DatabaseStorage
 from domain.delivery import MessageSender
 
@@ -37,6 +37,8 @@ class TelegramConfig:
     api_url: str | None = None  # a local Bot API server, or a test double
     webhook_url: str | None = None  # set: webhook mode; unset: long polling
     webhook_secret: str | None = None
+    rate_per_second: float = GLOBAL_RATE
+    chat_rate_per_second: float = PER_CHAT_RATE
 
 
 class TelegramRuntime:
@@ -46,7 +48,9 @@ class TelegramRuntime:
         self.deps = deps
         self.bot = bot
         self.dispatcher = dispatcher
-        self.sender: MessageSender = TelegramSender(bot)
+        self.sender: MessageSender = TelegramSender(
+            bot, global_rate=config.rate_per_second, per_chat_rate=config.chat_rate_per_second
+        )
         self.webhook_url = config.webhook_url
         self.webhook_secret = config.webhook_secret
         self._polling: asyncio.Task[None] | None = None

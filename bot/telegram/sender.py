@@ -37,7 +37,9 @@ class TelegramSender(MessageSender):
         self, bot: Bot, *, global_rate: float = GLOBAL_RATE, per_chat_rate: float = PER_CHAT_RATE
     ) -> None:
         self._bot = bot
-        self._global = AsyncLimiter(global_rate, 1)
+        # One send per 1/rate seconds, no burst: a bucket of `rate` would let about twice the rate
+        # through in its first second, and Telegram counts any second.
+        self._global = AsyncLimiter(1, 1 / global_rate)
         self._per_chat_rate = per_chat_rate
         self._chats: OrderedDict[str, AsyncLimiter] = OrderedDict()
         self._paused_until = 0.0  # time.monotonic() before which Telegram asked us to keep quiet

@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 from bot.deps import ChatDeps
 from bot.whatsapp.client import BaseUrlHttpClient, make_client
 from bot.whatsapp.conversation import Conversation
-from bot.whatsapp.sender import WhatsAppSender
+from bot.whatsapp.sender import MESSAGES_PER_SECOND, WhatsAppSender
 from bot.whatsapp.templates import TwilioContentTemplate
 from domain.delivery import Delivered, MessageSender, RetryLater
 
@@ -34,6 +34,7 @@ class WhatsAppConfig:
     public_base_url: str  # what Twilio reaches us at, and signs
     api_base_url: str | None = None  # a proxy or a test double instead of api.twilio.com
     templates: Mapping[str, TwilioContentTemplate] = field(default_factory=dict)
+    rate_per_second: float = MESSAGES_PER_SECOND
 
 
 class WhatsAppRuntime:
@@ -51,6 +52,7 @@ class WhatsAppRuntime:
             clock=deps.clock,
             templates=config.templates,
             status_callback=self._status_callback(),
+            rate_per_second=config.rate_per_second,
         )
         self.sender: MessageSender = self.whatsapp
         # The auth token keys the dialogue HMAC: rotating it only restarts half-done registrations.

@@ -79,6 +79,7 @@ class WhatsAppSender(MessageSender):
         templates: Mapping[str, TwilioContentTemplate],
         status_callback: str | None = None,
         limiter: AsyncLimiter | None = None,
+        rate_per_second: float = MESSAGES_PER_SECOND,
     ) -> None:
         self._client = client
         self.from_number = from_
@@ -86,7 +87,7 @@ class WhatsAppSender(MessageSender):
         self._templates = templates
         self._status_callback = status_callback
         # 80/s as a bucket of 8 per 0.1 s: bursts stay small, so no second ever sees much more than 80
-        self._limiter = limiter or AsyncLimiter(MESSAGES_PER_SECOND // 10, 0.1)
+        self._limiter = limiter or AsyncLimiter(max(1.0, rate_per_second / 10), 0.1)
 
     async def send(self, identity: ChannelIdentity, message: OutboxMessage, text: str) -> SendResult:
         """An outbox message: business-initiated, so outside the window only as an approved template."""

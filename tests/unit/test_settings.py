@@ -27,6 +27,9 @@ VARIABLES = (
     "ADMIN_API_TOKEN",
     "STAFF_TELEGRAM_CHAT_ID",
     "ENVIRONMENT",
+    "TELEGRAM_RATE_PER_SECOND",
+    "TELEGRAM_CHAT_RATE_PER_SECOND",
+    "WHATSAPP_RATE_PER_SECOND",
 )
 
 
@@ -44,6 +47,11 @@ def test_no_configuration_at_all_gives_the_embedded_defaults():
     assert str(s.public_base_url) == "http://localhost:8000/"
     assert not s.telegram_enabled and not s.whatsapp_enabled
     assert s.admin_api_token is None and s.repair_webhook_secret is None
+    assert (s.telegram_rate_per_second, s.telegram_chat_rate_per_second, s.whatsapp_rate_per_second) == (
+        30,
+        1,
+        80,
+    )
 
 
 def test_a_dotenv_file_is_read(tmp_path: Path):
@@ -65,6 +73,8 @@ def test_a_dotenv_file_is_read(tmp_path: Path):
         ("TWILIO_WHATSAPP_FROM", "+79161234567", "TWILIO_WHATSAPP_FROM"),
         ("STAFF_TELEGRAM_CHAT_ID", "staff", "STAFF_TELEGRAM_CHAT_ID"),
         ("PROGRAM_RULES", "/no/such/rules.toml", "no such file"),
+        ("TELEGRAM_RATE_PER_SECOND", "0", "greater than 0"),
+        ("WHATSAPP_RATE_PER_SECOND", "fast", "WHATSAPP_RATE_PER_SECOND"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(monkeypatch, variable, value, says):

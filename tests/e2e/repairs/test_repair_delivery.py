@@ -5,7 +5,6 @@ from __future__ import annotations
 from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered, MessageSender, SendResult
 from domain.outbox import OutboxMessage
-from scheduler.delivery import Delivery
 from tests.e2e.repairs.conftest import AUTH, PHONE, completed, event
 
 
@@ -37,7 +36,7 @@ async def test_status_points_tier_and_code_messages_are_delivered_rendered(desk)
     code = await desk.code_sent(cid)
     sender = RecordingSender()
     c = desk.container
-    stats = await Delivery(c.uow, {Channel.TELEGRAM: sender}, c.renderer, c.clock).deliver_due()
+    stats = await c.delivery({Channel.TELEGRAM: sender}).deliver_due()
     assert stats.sent == 6 and not stats.errors
     assert [template for _, template, _ in sender.sent] == [
         "repair_received",

@@ -10,6 +10,7 @@ import html
 import itertools
 import json
 import re
+import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ class FakeBotApi:
     updates: deque[dict[str, Any]] = field(default_factory=deque)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(7000))
+    # Flood control like Telegram's: more than `rate_limit` messages in any second gets a 429.
+    rate_limit: int | None = None
+    accepted_at: list[float] = field(default_factory=list)  # time.monotonic() of each message taken
+    refused_at: list[float] = field(default_factory=list)  # ... and of each 429 it answered
 
     def script(self, method: str, status: int, body: dict[str, Any]) -> None:
         """The next call of `method` gets this answer."""
@@ -70,7 +75,15 @@ class FakeBotApi:
             )
         if self.scripted[method.lower()]:
             status, body = self.scripted[method.lower()].popleft()
+            if status == 429:
+                self.refused_at.append(time.monotonic())
             return web.json_response(body, status=status)
+        if method.lower() == "sendmessage":
+            now = time.monotonic()
+            if self.rate_limit is not None and sum(now - t < 1 for t in self.accepted_at) >= self.rate_limit:
+                self.refused_at.append(now)
+                return web.json_response(too_many_requests(1), status=429)
+            self.accepted_at.append(now)
         if method.lower() == "getupdates":
             return web.json_response({"ok": True, "result": await self._updates()})
         return web.json_response({"ok": True, "result": self._result(method, params)})

@@ -10,7 +10,6 @@ from app.bootstrap import telegram_channel
 from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered, Failed, RetryLater, Unreachable
 from domain.outbox import OutboxMessage, OutboxStatus
-from scheduler.delivery import Delivery
 from tests.builders import registered
 from tests.e2e.telegram.conftest import blocked, too_many_requests
 from tests.telegram_support import TOKEN
@@ -109,7 +108,7 @@ async def test_the_delivery_loop_marks_a_customer_who_blocked_the_bot(telegram, 
         )
         await uow.commit()
     bot_api.script("sendMessage", 403, blocked())
-    stats = await Delivery(telegram.uow, telegram.senders, telegram.renderer, clock).deliver_due()
+    stats = await telegram.delivery().deliver_due()
     assert stats.failed == 1
     async with telegram.uow() as uow:
         assert (await uow.outbox.get(message.id)).status == OutboxStatus.FAILED

@@ -11,7 +11,6 @@ from datetime import timedelta
 from app.bootstrap import whatsapp_channel
 from domain.customers import Channel
 from domain.outbox import OutboxMessage, OutboxStatus
-from scheduler.delivery import Delivery
 from tests.e2e.conftest import running
 from tests.e2e.whatsapp.conftest import PHONE, PUBLIC, WA_ID, register, runtime_of, say, whatsapp_settings
 
@@ -31,7 +30,7 @@ async def _member_and_message(container, http, fake, key="k1", context=None):
 
 
 async def _deliver(container):
-    return await Delivery(container.uow, container.senders, container.renderer, container.clock).deliver_due()
+    return await container.delivery().deliver_due()
 
 
 async def _stored(container, message_id):

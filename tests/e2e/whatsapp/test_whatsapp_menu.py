@@ -8,7 +8,6 @@ import pytest
 
 from bot.screens import Screens
 from domain.outbox import OutboxMessage
-from scheduler.delivery import Delivery
 from tests.e2e.whatsapp.conftest import PHONE, WA_ID, register, runtime_of, say
 
 RU = {
@@ -99,7 +98,7 @@ async def test_stop_and_start_switch_marketing_at_once_while_transactional_messa
             )
         await uow.commit()
     sent_before = len(fake_twilio.sent)
-    stats = await Delivery(wa.uow, wa.senders, wa.renderer, wa.clock).deliver_due()
+    stats = await wa.delivery().deliver_due()
     assert (stats.sent, stats.skipped) == (1, 1)
     assert len(fake_twilio.sent) == sent_before + 1
     for variant in ("unsubscribe", "Отписаться", "стоп."):

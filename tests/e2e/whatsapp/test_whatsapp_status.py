@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from domain.outbox import OutboxMessage, OutboxStatus
-from scheduler.delivery import Delivery
 from store.tables_whatsapp import whatsapp_message_statuses
 from tests.e2e.whatsapp.conftest import ACCOUNT_SID, PHONE, WA_ID, post_signed, register
 
@@ -20,7 +19,7 @@ async def _sent_message(container, http, fake):
             OutboxMessage(customer.id, "welcome", CONTEXT, "k", container.clock.now())
         )
         await uow.commit()
-    await Delivery(container.uow, container.senders, container.renderer, container.clock).deliver_due()
+    await container.delivery().deliver_due()
     async with container.uow() as uow:
         stored = await uow.outbox.get(message.id)
     assert stored.status == OutboxStatus.SENT
