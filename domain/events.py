@@ -66,11 +66,29 @@ class PointsReversed(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class TierUpgraded(Event):
-    """The window's spend reached a higher tier; `order_id` is the repair whose payment did it."""
+    """The window's spend reached a higher tier: `order_id` is the repair whose payment did it,
+    or `review_month` the monthly review that found it ("2026-12")."""
 
     customer_id: int
     tier_key: str
-    order_id: str
+    order_id: str | None = None
+    review_month: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TierDowngraded(Event):
+    """The monthly review found the window's spend below the tier: the member now has `tier_key`.
+
+    `to_regain_minor` is what the window's spend lacks to reach `previous_tier_key` again.
+    """
+
+    customer_id: int
+    tier_key: str
+    previous_tier_key: str
+    spent_minor: int
+    to_regain_minor: int
+    window_days: int
+    review_month: str
 
 
 @dataclass(frozen=True, kw_only=True)

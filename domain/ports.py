@@ -19,6 +19,7 @@ from domain.reconciliation import LedgerAudit
 from domain.redemptions import Redemption
 from domain.repairs import Repair, RepairStatus
 from domain.segments import SegmentRepository
+from domain.tiers import MemberSpend
 
 
 class CustomerRepository(abc.ABC):
@@ -137,6 +138,13 @@ class RepairRepository(abc.ABC):
     @abc.abstractmethod
     async def spent_since(self, customer_id: int, since: datetime) -> int:
         """Money paid (minor units) on repairs completed since `since`."""
+
+    @abc.abstractmethod
+    async def spend_of_members_above(
+        self, base_tier: str, since: datetime, *, after_id: int, limit: int
+    ) -> list[MemberSpend]:
+        """Live members whose tier is not `base_tier`, by id after `after_id`, each with the money
+        paid on repairs completed since `since` (0 for none): one query, never one per member."""
 
     @abc.abstractmethod
     async def forget_customer(self, customer_id: int) -> int:

@@ -23,6 +23,7 @@ from domain.events import (
     RedemptionRequested,
     RepairCancelled,
     RepairStatusChanged,
+    TierDowngraded,
     TierUpgraded,
 )
 from domain.ledger import EntryKind
@@ -50,6 +51,7 @@ class ProgramReactions(Reactions):
         self.on(RepairCancelled, self.tell_repair_cancelled)
         self.on(PointsEarned, self.tell_points_earned)
         self.on(TierUpgraded, self.tell_tier_upgraded)
+        self.on(TierDowngraded, self.tell_tier_downgraded)
         self.on(RedemptionRequested, self.send_redemption_code)
         self.on(BirthdayBonusGranted, self.greet_birthday)
         self.on(PointsExpiringSoon, self.warn_of_expiry)
@@ -108,8 +110,25 @@ class ProgramReactions(Reactions):
             "tier_names": dict(tier.names),
             "earn_rate_percent": str(tier.earn_rate_percent),
         }
-        key = f"tier_upgraded:{event.customer_id}:{event.tier_key}:{event.order_id}"
+        cause = event.order_id if event.order_id is not None else f"review:{event.review_month}"
+        key = f"tier_upgraded:{event.customer_id}:{event.tier_key}:{cause}"
         await _queue(uow, event.customer_id, "tier_upgraded", context, key, event.at)
+
+    async def tell_tier_downgraded(self, uow: UnitOfWork, event: TierDowngraded) -> None:
+        tier, previous = self._rules.tier(event.tier_key), self._rules.tier(event.previous_tier_key)
+        context: dict[str, object] = {
+            "tier_key": tier.key,
+            "tier_names": dict(tier.names),
+            "earn_rate_percent": str(tier.earn_rate_percent),
+            "previous_tier_key": previous.key,
+            "previous_tier_names": dict(previous.names),
+            "previous_threshold_minor": previous.threshold_minor,
+            "spent_minor": event.spent_minor,
+            "to_regain_minor": event.to_regain_minor,
+            "window_days": event.window_days,
+        }
+        key = f"tier_downgraded:{event.customer_id}:{event.review_month}"
+        await _queue(uow, event.customer_id, "tier_downgraded", context, key, event.at)
 
     async def send_redemption_code(self, uow: UnitOfWork, event: RedemptionRequested) -> None:
         context: dict[str, object] = {

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 
 from domain.rules import ProgramRules, Tier
+
+
+class ReviewDecision(StrEnum):
+    KEPT = "kept"
+    DOWNGRADED = "downgraded"
+    UPGRADED = "upgraded"
+
+
+@dataclass(frozen=True)
+class MemberSpend:
+    """A member up for the monthly review: their tier and the money paid within the window."""
+
+    customer_id: int
+    tier: str
+    spent_minor: int
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,11 @@ def is_review_due(last_change: datetime | None, now: datetime) -> bool:
     if last_change is None:
         return True
     return (last_change.year, last_change.month) != (now.year, now.month)
+
+
+def review_month(day: date) -> str:
+    """The review a shop date belongs to: its month ("2026-12"), once whatever day it runs."""
+    return f"{day:%Y-%m}"
 
 
 def tier_progress(rules: ProgramRules, current_key: str, spent_minor: int) -> TierProgress:

@@ -29,6 +29,7 @@ from domain.ports import (
 from domain.reactions import ProgramReactions
 from domain.redemptions import Redemption, RedemptionStatus
 from domain.repairs import Repair, RepairStatus
+from domain.tiers import MemberSpend
 
 
 class Store:
@@ -253,6 +254,21 @@ class FakeRepairs(RepairRepository):
             and r.completed_at is not None
             and r.completed_at >= since
         )
+
+    async def spend_of_members_above(
+        self, base_tier: str, since: datetime, *, after_id: int, limit: int
+    ) -> list[MemberSpend]:
+        members = sorted(
+            c.id
+            for c in self.s.customers.values()
+            if c.id is not None
+            and c.id > after_id
+            and not c.is_deleted
+            and c.pd_consent_at is not None
+            and c.tier != base_tier
+        )[:limit]
+        customers = self.s.customers
+        return [MemberSpend(cid, customers[cid].tier, await self.spent_since(cid, since)) for cid in members]
 
 
 class FakeEvents(ProcessedEventRepository):

@@ -6,11 +6,12 @@ from scheduler.jobs.base import Job, JobDeps, Jobs
 from scheduler.jobs.birthday_bonuses import BirthdayBonuses
 from scheduler.jobs.ledger_reconciliation import LedgerReconciliation
 from scheduler.jobs.points_expiry import PointsExpiry
+from scheduler.jobs.tier_review import TierReview
 
 
 def all_jobs() -> tuple[Job, ...]:
     """Every job of PRODUCT.md that exists so far, in the order an operator reads them."""
-    return (BirthdayBonuses(), PointsExpiry(), LedgerReconciliation())
+    return (BirthdayBonuses(), PointsExpiry(), TierReview(), LedgerReconciliation())
 
 
 def build_jobs(deps: JobDeps, jobs: tuple[Job, ...] | None = None) -> Jobs:

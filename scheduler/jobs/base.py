@@ -1,9 +1,10 @@
 """What every job shares: its dependencies, its schedule, and the run claimed once per (job, day).
 
-The claim is a row in `job_runs`, committed before the work starts, so a second run of the same
-day (a repeat, another replica, the CLI while the scheduler runs) answers `already_done` and does
-nothing. The work underneath is idempotent too (source keys, dedupe keys), so a run taken over
-after a crash, or retried after a failure, never pays or sends anything twice.
+The claim is a row in `job_runs` under the job's run key (the date; a monthly job's: its month),
+committed before the work starts, so a second run of the same key (a repeat, another replica, the
+CLI while the scheduler runs) answers `already_done` and does nothing. The work underneath is
+idempotent too (source keys, dedupe keys), so a run taken over after a crash, or retried after a
+failure, never pays or sends anything twice.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class Job(abc.ABC):
     # shop's time zone (scheduler/runner.py).
     cron: str
 
+    def run_key(self, day: date) -> str:
+        """What a run claims: the shop's date, so a daily job does its work once a day."""
+        return day.isoformat()
+
     @abc.abstractmethod
     async def run(self, deps: JobDeps, day: date) -> JobOutcome:
         """Do the work due on `day` (the shop's date); say what was done."""
@@ -68,7 +73,7 @@ class Jobs(JobRunner):
         job = self._jobs.get(name)
         if job is None:
             raise UnknownJob(name, self.names)
-        key = day.isoformat()
+        key = job.run_key(day)
         if not await self._claim(name, key):
             earlier = await self._earlier(name, key, day)
             job.on_result(earlier)

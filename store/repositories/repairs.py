@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ports import RepairRepository
 from domain.repairs import DeviceCategory, Repair, RepairItem, RepairStatus
+from domain.tiers import MemberSpend
 from store.repositories import field_names, from_row
-from store.tables import repair_status_history, repairs
+from store.tables import customers, repair_status_history, repairs
 
 _FIELDS = field_names(Repair, "id", "status", "device_category", "items")
 
@@ -86,6 +87,25 @@ class SqlRepairRepository(RepairRepository):
             )
         )
         return int(value or 0)
+
+    async def spend_of_members_above(
+        self, base_tier: str, since: datetime, *, after_id: int, limit: int
+    ) -> list[MemberSpend]:
+        c, r = customers.c, repairs.c
+        counted = sa.and_(
+            r.customer_id == c.id, r.status == RepairStatus.COMPLETED.value, r.completed_at >= since
+        )
+        stmt = (
+            sa.select(c.id, c.tier, sa.func.coalesce(sa.func.sum(r.paid_money_minor), 0))
+            .select_from(customers.outerjoin(repairs, counted))
+            .where(c.deleted_at.is_(None), c.pd_consent_at.is_not(None), c.tier != base_tier)
+            .where(c.id > after_id)
+            .group_by(c.id, c.tier)
+            .order_by(c.id)
+            .limit(limit)
+        )
+        rows = await self._s.execute(stmt)
+        return [MemberSpend(int(cid), tier, int(spent)) for cid, tier, spent in rows]
 
     async def forget_customer(self, customer_id: int) -> int:
         result = await self._s.execute(

@@ -108,3 +108,27 @@ async def test_an_unknown_job_is_refused_naming_the_known_ones(uow_factory, cloc
     with pytest.raises(UnknownJob) as refused:
         await _jobs(uow_factory, clock, rules, CountingJob()).run("nope", DAY)
     assert "counting" in str(refused.value)
+
+
+class MonthlyJob(CountingJob):
+    name = "counting"
+    cron = "0 9 1 * *"
+
+    def run_key(self, day: date) -> str:
+        return f"{day:%Y-%m}"
+
+
+async def test_a_job_that_claims_its_month_does_its_work_once_whatever_date_it_is_run_with(
+    engine, uow_factory, clock, rules
+):
+    job = MonthlyJob()
+    jobs = _jobs(uow_factory, clock, rules, job)
+    first = await jobs.run("counting", date(2026, 12, 1))
+    later = await jobs.run("counting", date(2026, 12, 17))
+    assert (first.status, later.status) == (RunStatus.DONE, RunStatus.ALREADY_DONE)
+    assert later.counts == {"handled": 7}
+    assert (await jobs.run("counting", date(2027, 1, 1))).status == RunStatus.DONE
+    assert job.calls == [date(2026, 12, 1), date(2027, 1, 1)]
+    async with engine.connect() as conn:
+        keys = (await conn.scalars(sa.select(job_runs.c.run_key).order_by(job_runs.c.run_key))).all()
+    assert keys == ["2026-12", "2027-01"]
