@@ -39,6 +39,22 @@ class CustomerJoined(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChannelBlocked(Event):
+    """The member blocked the bot on `channel`: delivery stops using that identity."""
+
+    customer_id: int
+    channel: Channel
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelUnblocked(Event):
+    """The member unblocked the bot on `channel`: delivery may use that identity again."""
+
+    customer_id: int
+    channel: Channel
+
+
+@dataclass(frozen=True, kw_only=True)
 class PointsEarned(Event):
     """A new lot of points; `order_id` and `paid_minor` are set when a repair earned it."""
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.rules_file import load_rules
 from domain.customers import Channel, ChannelIdentity, Customer
+from domain.delivery import Delivered, MessageSender, SendResult
 from domain.dialogue import Dialogue, DialogueRepository, MessageStatusRepository
 from domain.errors import AlreadyReversed, InsufficientPoints, PhoneAlreadyRegistered, SourceKeyConflict
 from domain.jobs import JobRun
@@ -487,3 +488,16 @@ class FakeUnitOfWork(UnitOfWork):
     async def _rollback(self) -> None:
         if self._snapshot is not None:
             self.store.__dict__.update(copy.deepcopy(self._snapshot))
+
+
+class RecordingSender(MessageSender):
+    """A sender that records what it was asked to send and answers from a script."""
+
+    def __init__(self, channel: Channel, *answers: SendResult) -> None:
+        self.channel = channel
+        self.answers = list(answers)
+        self.sent: list[tuple[str, str]] = []
+
+    async def send(self, identity: ChannelIdentity, message: OutboxMessage, text: str) -> SendResult:
+        self.sent.append((identity.external_id, text))
+        return self.answers.pop(0) if self.answers else Delivered("msg-1")

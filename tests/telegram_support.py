@@ -33,6 +33,7 @@ from store.chat_state import SqlChatStateStore
 from tests.conftest import Database
 
 TOKEN = "42:TEST-token-for-the-loyalty-bot"
+BOT_ID = 42  # the token's first part
 BOT_USERNAME = "loyalty_test_bot"
 USER_ID = 555001
 
@@ -143,6 +144,27 @@ class Chat:
         }
         return self.message_update(contact=contact)
 
+    def membership_update(
+        self, old: str, new: str, *, chat: dict[str, Any] | None = None, **overrides: Any
+    ) -> dict[str, Any]:
+        """`my_chat_member`: the customer changed the bot's status in their chat (kicked = blocked)."""
+        bot = {"id": BOT_ID, "is_bot": True, "first_name": "Loyalty", "username": BOT_USERNAME}
+        change = {
+            "chat": chat or {"id": self.user_id, "type": "private", "first_name": self.first_name},
+            "from": self.user(),
+            "date": int(self.clock.now().timestamp()),
+            "old_chat_member": _member(old, bot),
+            "new_chat_member": _member(new, bot),
+            **overrides,
+        }
+        return {"update_id": next(self._updates), "my_chat_member": change}
+
+    async def block(self) -> list[TelegramMethod[Any]]:
+        return await self.feed(self.membership_update("member", "kicked"))
+
+    async def unblock(self) -> list[TelegramMethod[Any]]:
+        return await self.feed(self.membership_update("kicked", "member"))
+
     async def feed(self, raw: dict[str, Any]) -> list[TelegramMethod[Any]]:
         """Feed one update; return the Bot API requests it caused."""
         before = len(self.session.requests)
@@ -158,6 +180,13 @@ class Chat:
 
     async def share_contact(self, phone: str = "+79161234567", user_id: int | None = None) -> list[Any]:
         return await self.feed(self.contact_update(phone, user_id))
+
+
+def _member(status: str, user: dict[str, Any]) -> dict[str, Any]:
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "kicked":
+        member["until_date"] = 0
+    return member
 
 
 def texts_of(requests: list[TelegramMethod[Any]]) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message, TelegramObject, User
+from aiogram.types import Message, TelegramObject, Update, User
 
 from bot.deps import ChatDeps
 from bot.telegram.filters import is_command
@@ -30,7 +30,12 @@ LEFT_BY_COMMANDS = frozenset(state.state for state in ProfileEdit.__states__)
 
 
 class CustomerMiddleware(BaseMiddleware):
-    """Puts `customer` (None until registered) and `texts` (their language) into handler data."""
+    """Puts `customer` (None until registered) and `texts` (their language) into handler data.
+
+    A membership change (`my_chat_member`: the customer blocked or unblocked the bot) is not the
+    customer writing to us: it passes untouched, or noting it as inbound would make a blocked
+    identity reachable again. Its handlers (routers/membership.py) need neither part.
+    """
 
     def __init__(self, deps: ChatDeps) -> None:
         self._deps = deps
@@ -41,6 +46,8 @@ class CustomerMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        if isinstance(event, Update) and event.my_chat_member is not None:
+            return await handler(event, data)
         user: User | None = data.get("event_from_user")
         customer = await self._customer_of(user) if user is not None else None
         data["customer"] = customer

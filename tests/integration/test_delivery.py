@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.customers import Channel, ChannelIdentity
-from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
+from domain.customers import Channel
+from domain.delivery import Failed, RetryLater, Skipped, Unreachable
 from domain.outbox import OutboxMessage, OutboxStatus
 from messages import Renderer
 from scheduler.delivery import LEASE, MAX_ATTEMPTS, Delivery
 from tests.builders import registered
-
-
-class RecordingSender(MessageSender):
-    """A sender that records what it was asked to send and answers from a script."""
-
-    def __init__(self, channel: Channel, *answers: SendResult) -> None:
-        self.channel = channel
-        self.answers = list(answers)
-        self.sent: list[tuple[str, str]] = []
-
-    async def send(self, identity: ChannelIdentity, message: OutboxMessage, text: str) -> SendResult:
-        self.sent.append((identity.external_id, text))
-        return self.answers.pop(0) if self.answers else Delivered("msg-1")
+from tests.fakes import RecordingSender
 
 
 async def _queue(uow_factory, cid, clock, key="k1", marketing=False, channel=None):

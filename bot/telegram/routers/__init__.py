@@ -10,8 +10,9 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    """Registered customers' screens first, then the sign-up dialogue, then the catch-all answers."""
-    from bot.telegram.routers import errors, fallback, privacy, registration, screens, settings
+    """Blocks and unblocks (not messages: no other router sees them), registered customers' screens,
+    then the sign-up dialogue, then the catch-all answers."""
+    from bot.telegram.routers import errors, fallback, membership, privacy, registration, screens, settings
 
-    modules = (errors, screens, settings, privacy, registration, fallback)
+    modules = (errors, membership, screens, settings, privacy, registration, fallback)
     return [module.build_router() for module in modules]

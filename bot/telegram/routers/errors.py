@@ -37,8 +37,8 @@ async def on_error(
         log.warning("update %s: Telegram refused the answer: %s", event.update.update_id, error)
     else:
         log.error("update %s failed", event.update.update_id, exc_info=error)
-    if event_chat is None or isinstance(error, TelegramAPIError):
-        return  # nowhere to answer, or Telegram itself is what failed
+    if event_chat is None or isinstance(error, TelegramAPIError) or event.update.my_chat_member:
+        return  # nowhere to answer, Telegram itself is what failed, or nobody wrote (a block)
     texts = texts or Texts(renderer, default_locale)
     code = (
         error.code

@@ -9,6 +9,8 @@ import pytest
 from app.bootstrap import telegram_channel
 from bot.telegram.callbacks import ConsentCb, RegistrationCb
 from domain.customers import Channel
+from domain.outbox import OutboxMessage, OutboxStatus
+from tests.builders import registered
 from tests.e2e.conftest import running
 from tests.e2e.telegram.conftest import SECRET, WEBHOOK_URL
 from tests.telegram_support import TOKEN, USER_ID
@@ -41,6 +43,24 @@ def _message(update_id: int, **content):
     return {"update_id": update_id, "message": message}
 
 
+def _membership(update_id: int, old: str, new: str):
+    """`my_chat_member` in the customer's private chat: `kicked` is a block, `member` an unblock."""
+    user = {"id": USER_ID, "is_bot": False, "first_name": "Ivan", "language_code": "en"}
+    bot = {"id": 42, "is_bot": True, "first_name": "Loyalty", "username": "loyalty_test_bot"}
+
+    def member(status: str):
+        return {"status": status, "user": bot} | ({"until_date": 0} if status == "kicked" else {})
+
+    change = {
+        "chat": {"id": USER_ID, "type": "private", "first_name": "Ivan"},
+        "from": user,
+        "date": 1_790_000_000,
+        "old_chat_member": member(old),
+        "new_chat_member": member(new),
+    }
+    return {"update_id": update_id, "my_chat_member": change}
+
+
 def _press(update_id: int, data: str):
     user = {"id": USER_ID, "is_bot": False, "first_name": "Ivan", "language_code": "en"}
     message = {
@@ -58,7 +78,7 @@ async def test_start_sets_the_webhook_with_its_secret_and_the_commands_in_both_l
 ):
     (webhook,) = bot_api.called("setWebhook")
     assert webhook["url"] == WEBHOOK_URL and webhook["secret_token"] == SECRET
-    assert {"message", "callback_query"} <= set(webhook["allowed_updates"])
+    assert {"message", "callback_query", "my_chat_member"} <= set(webhook["allowed_updates"])
     commands = bot_api.called("setMyCommands")
     by_language = {
         c.get("language_code"): {x["command"]: x["description"] for x in c["commands"]} for c in commands
@@ -210,3 +230,45 @@ async def test_the_same_update_twice_at_once_is_handled_once(webhook_app, bot_ap
     release.set()
     assert (await first).json() == {"ok": True, "duplicate": False}
     assert len(bot_api.called("sendMessage")) == 1
+
+
+async def _settled(container, key: str) -> OutboxMessage:
+    """Queue a welcome for the member and wait until the delivery loop has finished with it."""
+    async with container.uow() as uow:
+        customer = await uow.customers.by_phone("+79161234567")
+        context = {"bonus": 0, "bonus_expires_at": None, "balance": 200, "tier_name": "Bronze"}
+        queued = await uow.outbox.add(
+            OutboxMessage(customer.id, "welcome", context, key, container.clock.now())
+        )
+        await uow.commit()
+    async with asyncio.timeout(5):
+        while True:
+            async with container.uow() as uow:
+                message = await uow.outbox.get(queued.id)
+            if message.status is not OutboxStatus.PENDING:
+                return message
+            await asyncio.sleep(0.05)
+
+
+async def test_a_block_stops_delivery_to_telegram_at_once_and_an_unblock_resumes_it(webhook_app, bot_api):
+    client, container = webhook_app
+    await registered(container.uow(), container.rules, container.clock.now(), external_id=str(USER_ID))
+    blocked = await client.post(
+        "/telegram/webhook", json=_membership(20, "member", "kicked"), headers={HEADER: SECRET}
+    )
+    assert blocked.json() == {"ok": True, "duplicate": False}
+    async with container.uow() as uow:
+        identity = await uow.identities.get(Channel.TELEGRAM, str(USER_ID))
+    assert identity.unreachable_at == container.clock.now()
+    skipped = await _settled(container, "while-blocked")
+    assert skipped.status is OutboxStatus.SKIPPED and skipped.error == "no reachable channel"
+    assert bot_api.called("sendMessage") == []  # neither the message nor an answer to the block
+
+    unblocked = await client.post(
+        "/telegram/webhook", json=_membership(21, "kicked", "member"), headers={HEADER: SECRET}
+    )
+    assert unblocked.json() == {"ok": True, "duplicate": False}
+    sent = await _settled(container, "after-unblock")
+    assert sent.status is OutboxStatus.SENT
+    (message,) = bot_api.called("sendMessage")
+    assert int(message["chat_id"]) == USER_ID

@@ -1,0 +1,60 @@
+"""Blocking and unblocking a channel: the use cases, with fakes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.customers import Channel
+from domain.events import ChannelBlocked, ChannelUnblocked
+from domain.services.reachability import note_blocked, note_unblocked
+from tests.builders import registered
+from tests.fakes import FakeUnitOfWork
+
+TG = "tg-+79161234567"  # the builder's Telegram identity
+
+
+async def _identity(uow: FakeUnitOfWork):
+    async with uow:
+        return await uow.identities.get(Channel.TELEGRAM, TG)
+
+
+async def test_a_block_records_the_event_and_marks_the_identity_without_a_message(rules, clock):
+    uow = FakeUnitOfWork()
+    cid = (await registered(uow, rules, clock.now())).customer.id
+    outbox_before = dict(uow.store.outbox)
+    async with uow:
+        event = await note_blocked(uow, Channel.TELEGRAM, TG, clock.now())
+        await uow.commit()
+    assert event == ChannelBlocked(at=clock.now(), customer_id=cid, channel=Channel.TELEGRAM)
+    assert (await _identity(uow)).unreachable_at == clock.now()
+    assert uow.store.outbox == outbox_before  # a blocked bot cannot write
+
+
+async def test_blocks_and_unblocks_are_idempotent(rules, clock):
+    uow = FakeUnitOfWork()
+    cid = (await registered(uow, rules, clock.now())).customer.id
+    async with uow:
+        assert await note_unblocked(uow, Channel.TELEGRAM, TG, clock.now()) is None
+        assert await note_blocked(uow, Channel.TELEGRAM, TG, clock.now()) is not None
+        assert await note_blocked(uow, Channel.TELEGRAM, TG, clock.now() + timedelta(hours=1)) is None
+        unblocked = await note_unblocked(uow, Channel.TELEGRAM, TG, clock.now() + timedelta(hours=2))
+        assert await note_unblocked(uow, Channel.TELEGRAM, TG, clock.now() + timedelta(hours=3)) is None
+        await uow.commit()
+    assert unblocked == ChannelUnblocked(
+        at=clock.now() + timedelta(hours=2), customer_id=cid, channel=Channel.TELEGRAM
+    )
+    assert (await _identity(uow)).unreachable_at is None
+
+
+async def test_a_stranger_or_a_deleted_account_changes_nothing(rules, clock):
+    uow = FakeUnitOfWork()
+    customer = (await registered(uow, rules, clock.now())).customer
+    async with uow:
+        assert await note_blocked(uow, Channel.TELEGRAM, "tg-nobody", clock.now()) is None
+        assert await note_blocked(uow, Channel.WHATSAPP, TG, clock.now()) is None
+        # deleted, with its identity still there (as in the instant between the two writes)
+        customer.deleted_at = clock.now()
+        await uow.customers.update(customer)
+        assert await note_blocked(uow, Channel.TELEGRAM, TG, clock.now()) is None
+        await uow.commit()
+    assert (await _identity(uow)).unreachable_at is None
