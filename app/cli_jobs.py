@@ -17,6 +17,7 @@ from app.settings import ConfigurationError, load_settings
 from domain.jobs import JobResult
 from store import migrate as migrations
 from store.engine import is_sqlite
+from webhooks.fields import EARLIEST_YEAR, LATEST_YEAR
 
 jobs_cli = typer.Typer(help="Scheduled jobs: run one by hand.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -31,9 +32,12 @@ def _parse_day(text: str | None, container: Container) -> date:
     if text is None:
         return container.jobs.today()
     try:
-        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
+        day = date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
     except ValueError:
         raise _fail(f"--date: {text!r} is not a date; YYYY-MM-DD expected, e.g. 2026-11-22") from None
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:  # the API's bounds, so both refuse alike
+        raise _fail(f"--date: the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return day
 
 
 async def _schema_ready(container: Container) -> None:

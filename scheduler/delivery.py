@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import Clock
 from domain.customers import Channel, ChannelIdentity
-from domain.delivery import MessageSender, RetryLater, SendResult, Skipped, Unreachable
+from domain.delivery import Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
 from domain.delivery_policy import CAP_WINDOW, Hold, Skip, decide
+from domain.errors import StoreUnavailable
 from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
 from domain.rules import MarketingRules
@@ -87,9 +88,16 @@ class Delivery:
                     await self._save(message, until, None, None)
                     continue
                 await self._deliver_one(message, until, stats)
-            except Exception as exc:  # one bad message never stops the batch; its lease expires
+            except StoreUnavailable:
+                raise  # the whole round stops and backs off; the leases give the rows back later
+            except Exception as exc:  # one bad message never stops the batch
                 log.exception("delivery of outbox message %s failed", message.id)
                 stats.errors.append(f"{message.id}: {exc!r}")
+                # counted as a failed attempt (backing off, then failed for good), so a message
+                # that cannot be rendered does not come back every lease forever
+                failure = Failed(f"cannot deliver: {exc!r}"[:500], retryable=True)
+                apply_result(message, failure, None, self._clock.now(), stats)
+                await self._save(message, until, None, failure)
         return stats
 
     async def _deliver_one(

@@ -12,9 +12,15 @@ from domain.errors import StoreUnavailable
 _OUTAGE_SQLSTATES = frozenset({"57014", "55P03", "53000", "53300", "57P01", "57P02", "57P03"})
 
 
+# SQLite calls a missing column an OperationalError too: only these words mean the file is in trouble.
+_SQLITE_TROUBLE = ("locked", "busy", "disk i/o", "readonly", "read-only", "disk is full", "unable to open")
+
+
 def is_outage(exc: BaseException) -> bool:
     if isinstance(exc, PoolTimeout | OSError | TimeoutError):
         return True
+    if isinstance(exc, OperationalError) and type(exc.orig).__module__.startswith("sqlite3"):
+        return any(word in str(exc.orig).lower() for word in _SQLITE_TROUBLE)
     if isinstance(exc, InterfaceError | OperationalError):
         return True
     if isinstance(exc, DBAPIError):

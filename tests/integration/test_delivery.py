@@ -140,3 +140,19 @@ async def test_a_sensitive_message_forgets_its_context_once_delivered(uow_factor
     assert "123" in sender.sent[0][1]
     stored = await _get(uow_factory, message.id)
     assert stored.status == OutboxStatus.SENT and stored.context == {} and stored.sensitive
+
+
+async def test_a_message_that_cannot_be_rendered_fails_for_good_instead_of_coming_back_forever(
+    uow_factory, rules, clock
+):
+    cid = (await registered(uow_factory(), rules, clock.now())).customer.id
+    async with uow_factory() as uow:
+        broken = await uow.outbox.add(OutboxMessage(cid, "welcome", {}, "broken", clock.now()))
+        await uow.commit()
+    sender = RecordingSender(Channel.TELEGRAM)
+    for _ in range(MAX_ATTEMPTS + 2):
+        await _delivery(uow_factory, {Channel.TELEGRAM: sender}, clock, rules).deliver_due()
+        clock.advance(LEASE + timedelta(hours=1))
+    stored = await _get(uow_factory, broken.id)
+    assert stored.status == OutboxStatus.FAILED and stored.attempts == MAX_ATTEMPTS
+    assert "cannot deliver" in (stored.error or "") and sender.sent == []

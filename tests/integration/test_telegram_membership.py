@@ -10,8 +10,6 @@ from domain.customers import Channel, ChannelIdentity
 from domain.delivery import MessageSender
 from domain.outbox import OutboxMessage, OutboxStatus
 from domain.services.privacy import delete_customer
-from messages import Renderer
-from scheduler.delivery import Delivery
 from tests.fakes import RecordingSender
 from tests.telegram_support import USER_ID, count, register, tg
 
@@ -45,7 +43,7 @@ async def _queue_and_deliver(tg, key: str, *senders: MessageSender) -> OutboxMes
         context = {"bonus": 0, "bonus_expires_at": None, "balance": 200, "tier_name": "Бронза"}
         queued = await uow.outbox.add(OutboxMessage(customer_id, "welcome", context, key, tg.clock.now()))
         await uow.commit()
-    delivery = Delivery(tg.container.uow, {s.channel: s for s in senders}, Renderer(), tg.clock)
+    delivery = tg.container.delivery({s.channel: s for s in senders})
     await delivery.deliver_due()
     async with tg.container.uow() as uow:
         stored = await uow.outbox.get(queued.id)

@@ -65,7 +65,8 @@ async def telegram_webhook(
         raise HTTPException(422, "not a Telegram update") from exc
     # Marked handled only once it was: an update in flight when the process died gets no 200, so
     # Telegram sends it again, and it is handled then (at least once; twice only when the process
-    # dies between the answer and the mark).
+    # dies between the answer and the mark). The in-flight guard is this process's: Telegram sends
+    # one bot's updates to one URL, so replicas see a resend only after the first one's timeout.
     key = f"telegram:{update.update_id}"
     async with deps.uow() as uow:
         if await uow.events.seen(key):
@@ -75,9 +76,10 @@ async def telegram_webhook(
     runtime.in_flight.add(update.update_id)
     try:
         await runtime.dispatcher.feed_update(runtime.bot, update)
+        async with deps.uow() as uow:
+            fresh = await uow.events.claim(key, "telegram", deps.clock.now())
+            await uow.commit()
     finally:
+        # only once the mark is committed: a resend meanwhile gets 409, not a second handling
         runtime.in_flight.discard(update.update_id)
-    async with deps.uow() as uow:
-        fresh = await uow.events.claim(key, "telegram", deps.clock.now())
-        await uow.commit()
     return WebhookAck(duplicate=not fresh)

@@ -154,3 +154,11 @@ def test_the_cli_refuses_a_bad_date_with_exit_2(tmp_path: Path, bad):
     assert result.returncode == 2
     assert "--date" in result.stderr and "YYYY-MM-DD" in result.stderr
     assert not (tmp_path / "loyalty.db").exists()
+
+
+@pytest.mark.parametrize("far", ["9999-12-31", "0001-01-01", "1999-12-31"])
+def test_the_cli_refuses_a_year_out_of_range_with_exit_2_not_a_traceback(tmp_path: Path, far):
+    result = _cli(tmp_path, "points_expiry", "--date", far)
+    assert result.returncode == 2
+    assert "the year must be between 2000 and 2100" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "loyalty.db").exists()

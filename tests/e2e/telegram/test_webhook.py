@@ -272,3 +272,33 @@ async def test_a_block_stops_delivery_to_telegram_at_once_and_an_unblock_resumes
     assert sent.status is OutboxStatus.SENT
     (message,) = bot_api.called("sendMessage")
     assert int(message["chat_id"]) == USER_ID
+
+
+async def test_a_resend_between_the_answer_and_the_mark_is_not_handled_again(
+    webhook_app, bot_api, monkeypatch
+):
+    from store.repositories.bookkeeping import SqlProcessedEventRepository
+
+    client, _ = webhook_app
+    real_claim = SqlProcessedEventRepository.claim
+    marking, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_claim(self, event_id, source, at):
+        if event_id == "telegram:11":
+            marking.set()
+            await release.wait()
+        return await real_claim(self, event_id, source, at)
+
+    monkeypatch.setattr(SqlProcessedEventRepository, "claim", slow_claim)
+    first = asyncio.create_task(
+        client.post("/telegram/webhook", json=_message(11, text="/start"), headers={HEADER: SECRET})
+    )
+    await asyncio.wait_for(marking.wait(), 10)  # handled, not yet marked
+    answered = len(bot_api.called("sendMessage"))
+    resend = await client.post(
+        "/telegram/webhook", json=_message(11, text="/start"), headers={HEADER: SECRET}
+    )
+    assert resend.status_code == 409
+    release.set()
+    assert (await first).json() == {"ok": True, "duplicate": False}
+    assert len(bot_api.called("sendMessage")) == answered == 1
