@@ -20,6 +20,7 @@ from app.rules_file import RulesError
 from app.settings import ConfigurationError, Settings, load_settings
 from store import migrate as migrations
 from store.engine import is_sqlite
+from store.errors import reason_of
 
 cli = typer.Typer(
     help="A loyalty program for repair service centers, in the customers' messengers.",
@@ -72,12 +73,7 @@ async def _prepare_database(container: Container) -> None:
     try:
         await _migrate_or_check(container)
     except (OSError, DBAPIError) as exc:
-        raise ConfigurationError(f"DATABASE_URL: cannot use the database: {_reason(exc)}") from None
-
-
-def _reason(exc: BaseException) -> str:
-    """The driver's own words, on one line (SQLAlchemy's wrapper adds the SQL and a link)."""
-    return " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        raise ConfigurationError(f"DATABASE_URL: cannot use the database: {reason_of(exc, 300)}") from None
 
 
 async def _migrate_or_check(container: Container) -> None:
@@ -134,7 +130,9 @@ def migrate() -> None:
             await migrations.upgrade(container.engine)
             log.info("database is at revision %s", await migrations.current_revision(container.engine))
         except (OSError, DBAPIError) as exc:
-            err.print(f"[red]DATABASE_URL: cannot use the database: {_reason(exc)}[/red]", highlight=False)
+            err.print(
+                f"[red]DATABASE_URL: cannot use the database: {reason_of(exc, 300)}[/red]", highlight=False
+            )
             raise typer.Exit(2) from None
         finally:
             await container.aclose()

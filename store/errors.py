@@ -29,7 +29,11 @@ def is_outage(exc: BaseException) -> bool:
     return False
 
 
+def reason_of(exc: BaseException, limit: int = 200) -> str:
+    """The driver's own words, on one line (SQLAlchemy's wrapper adds the SQL and a link)."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())[:limit] or type(exc).__name__
+
+
 def unavailable(exc: BaseException) -> StoreUnavailable:
     """The domain's StoreUnavailable, with the driver's reason on one line."""
-    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200] or type(exc).__name__
-    return StoreUnavailable(reason)
+    return StoreUnavailable(reason_of(exc))

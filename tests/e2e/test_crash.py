@@ -15,11 +15,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
 import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -47,6 +45,7 @@ from store.uow import SqlUnitOfWork
 from tests.builders import registered
 from tests.conftest import PG_URL, _db_params
 from tests.e2e.telegram.conftest import FakeBotApi
+from tests.e2e.test_serve import _clean_env, _free_port
 from tests.telegram_support import TOKEN
 
 LOYALTY = Path(sys.executable).with_name("loyalty")
@@ -127,18 +126,6 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 # --- `loyalty serve` as a subprocess ------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
-    env.update(extra)
-    return env
 
 
 def _open_log(path: Path) -> IO[bytes]:
