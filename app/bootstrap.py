@@ -23,13 +23,16 @@ from domain.delivery import MessageSender
 from domain.ports import UnitOfWork
 from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
-from messages import Renderer
+from messages import LOCALES, Renderer
+from messages.campaigns import SandboxedCampaignTexts
+from scheduler.campaign_messages import CampaignComposer
 from scheduler.delivery import Delivery
 from scheduler.jobs import JobDeps, Jobs, build_jobs
+from scheduler.recurrence import CronSchedules
 from store.chat_state import SqlChatStateStore
 from store.engine import create_engine, ping, session_factory
 from store.uow import SqlUnitOfWork
-from webhooks.deps import WebDeps
+from webhooks.deps import CampaignTools, WebDeps
 
 log = logging.getLogger("loyalty")
 
@@ -45,6 +48,7 @@ class Container:
     chat: ChatDeps
     channels: dict[Channel, ChannelRuntime] = field(default_factory=dict)
     jobs: Jobs = field(init=False)
+    campaign_texts: SandboxedCampaignTexts = field(default_factory=SandboxedCampaignTexts)
 
     @property
     def senders(self) -> dict[Channel, MessageSender]:
@@ -59,6 +63,13 @@ class Container:
             self.clock,
             marketing=self.rules.marketing,
             timezone=self.settings.timezone,
+            campaigns=CampaignComposer(
+                self.uow,
+                self.rules,
+                self.campaign_texts,
+                self.clock,
+                default_locale=self.settings.default_locale,
+            ),
         )
 
     @property
@@ -76,6 +87,11 @@ class Container:
             telegram=telegram if isinstance(telegram, TelegramRuntime) else None,
             whatsapp=whatsapp if isinstance(whatsapp, WhatsAppRuntime) else None,
             jobs=self.jobs,
+            campaigns=CampaignTools(
+                texts=self.campaign_texts,
+                schedules=CronSchedules(settings.timezone, self.clock),
+                locales=LOCALES,
+            ),
         )
 
     async def aclose(self) -> None:

@@ -113,6 +113,8 @@ class _Marketing(_Strict):
     quiet_hours_start: time
     quiet_hours_end: time
     max_messages_per_week: NonNegative
+    campaign_max_bonus_points: NonNegative = 1000
+    campaign_bonus_expires_days: Positive = 30
 
 
 class _Conditions(_Strict):
@@ -208,7 +210,11 @@ def parse_rules(text: str, source: str = "rules") -> d.ProgramRules:
             r.referral.monthly_cap,
         ),
         marketing=d.MarketingRules(
-            r.marketing.quiet_hours_start, r.marketing.quiet_hours_end, r.marketing.max_messages_per_week
+            r.marketing.quiet_hours_start,
+            r.marketing.quiet_hours_end,
+            r.marketing.max_messages_per_week,
+            r.marketing.campaign_max_bonus_points,
+            r.marketing.campaign_bonus_expires_days,
         ),
         offers=tuple(
             d.Offer(

@@ -7,6 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+# `OutboxMessage.extra` (not stored): a message's own approved WhatsApp template for outside the
+# 24-hour window, as its writer (a campaign) made it: {"sid": "HX...", "variables": {"1": "...", ...}}
+WHATSAPP_CONTENT = "whatsapp_content"
+
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"
@@ -34,5 +38,6 @@ class OutboxMessage:
     sent_at: datetime | None = None
     error: str | None = None
     provider_message_id: str | None = None
+    campaign_run_id: int | None = None  # the campaign run it belongs to, for the run's stats
     id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)

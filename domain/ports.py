@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Self
 
 from domain.birthday_bonus import BirthdayRepository
+from domain.campaigns import CampaignRepository
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.dialogue import DialogueRepository, MessageStatusRepository
 from domain.events import Event
@@ -267,6 +268,7 @@ class UnitOfWork(abc.ABC):
     segments: SegmentRepository
     audit: LedgerAudit
     birthdays: BirthdayRepository
+    campaigns: CampaignRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

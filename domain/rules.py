@@ -72,6 +72,8 @@ class MarketingRules:
     quiet_start: time
     quiet_end: time
     max_messages_per_week: int
+    campaign_max_bonus_points: int = 1000  # a campaign's `bonus_points` may not go above it
+    campaign_bonus_expires_days: int = 30
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.campaigns import CAMPAIGN_TEMPLATE
 from domain.clock import Clock
-from domain.customers import Channel, ChannelIdentity
+from domain.customers import Channel, ChannelIdentity, Customer
 from domain.delivery import Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
 from domain.delivery_policy import CAP_WINDOW, Hold, Skip, decide
 from domain.errors import StoreUnavailable
@@ -26,6 +27,7 @@ from domain.outbox import OutboxMessage
 from domain.ports import UnitOfWork
 from domain.rules import MarketingRules
 from messages import Renderer
+from scheduler.campaign_messages import CampaignComposer
 from scheduler.outcomes import MAX_ATTEMPTS, ChannelPauses, DeliveryStats, apply_result, hold
 
 __all__ = ["MAX_ATTEMPTS", "Delivery", "DeliveryStats", "choose_identity", "run_forever"]
@@ -36,6 +38,7 @@ LEASE = timedelta(minutes=5)
 # A row is sent only while this much of its lease is left, so a lease never runs out mid-send.
 LEASE_MARGIN = timedelta(seconds=30)
 BATCH = 100
+NO_REACHABLE_CHANNEL = "no reachable channel"
 
 
 def choose_identity(
@@ -62,6 +65,7 @@ class Delivery:
         marketing: MarketingRules,
         timezone: str,
         lease: timedelta = LEASE,
+        campaigns: CampaignComposer | None = None,
     ) -> None:
         self._uow = uow
         self._senders = senders
@@ -71,6 +75,7 @@ class Delivery:
         self._timezone = ZoneInfo(timezone)
         self._lease = lease
         self._pauses = ChannelPauses()
+        self._campaigns = campaigns
 
     async def deliver_due(self, limit: int = BATCH) -> DeliveryStats:
         stats = DeliveryStats()
@@ -128,18 +133,25 @@ class Delivery:
         assert customer is not None
         identity = choose_identity(identities, self._senders, message.channel)
         if identity is None:
-            return await self._record(message, leased_until, Skipped("no reachable channel"), None, stats)
+            return await self._record(message, leased_until, Skipped(NO_REACHABLE_CHANNEL), None, stats)
         paused = self._pauses.paused_until(identity.channel, now)
         if paused is not None:
             hold(message, paused, stats)
             return await self._save(message, leased_until, None, None)
-        text = self._renderer.render(
-            message.template, customer.locale, identity.channel.value, **message.context
-        )
+        text = await self._text(message, customer, identity.channel)
+        if isinstance(text, Skipped):
+            return await self._record(message, leased_until, text, identity, stats)
         result = await self._senders[identity.channel].send(identity, message, text)
         if isinstance(result, RetryLater):
             self._pauses.pause(identity.channel, self._clock.now() + timedelta(seconds=result.after_seconds))
         await self._record(message, leased_until, result, identity, stats)
+
+    async def _text(self, message: OutboxMessage, customer: Customer, channel: Channel) -> str | Skipped:
+        if message.template == CAMPAIGN_TEMPLATE:
+            if self._campaigns is None:
+                raise RuntimeError("a campaign message, and no campaign composer to write it")
+            return await self._campaigns.compose(message, channel)
+        return self._renderer.render(message.template, customer.locale, channel.value, **message.context)
 
     async def _record(
         self,

@@ -54,3 +54,10 @@ def insert_ignore(table: sa.Table, on: Sequence[str], values: Mapping[str, Any])
 def upsert(table: sa.Table, on: Sequence[str], values: Mapping[str, Any]) -> sa.Insert:
     """INSERT, or on a conflict over `on` set every other given column to the new values."""
     return _insert(table, values, _OnConflict(on, [column for column in values if column not in on]))
+
+
+def insert_ignore_many(table: sa.Table, on: Sequence[str]) -> sa.Insert:
+    """INSERT ... ON CONFLICT (on) DO NOTHING for `session.execute(stmt, [rows])` (executemany)."""
+    stmt = sa.insert(table)
+    stmt._post_values_clause = _OnConflict(on, ())
+    return stmt

@@ -160,6 +160,9 @@ outbox = sa.Table(
     sa.Column("sent_at", UTCDateTime),
     sa.Column("error", sa.Text),
     sa.Column("provider_message_id", sa.String(64), index=True),
+    # the campaign run a campaign message belongs to (store/tables_campaigns.py indexes it); no
+    # foreign key, so SQLite can add the column in place
+    sa.Column("campaign_run_id", BigId),
     # What the delivery loop reads, in the order it reads it (migration 0007): transactional
     # before marketing, oldest due first, and only the pending rows, so the finished history
     # never costs a due query anything.
@@ -175,4 +178,10 @@ outbox = sa.Table(
 
 # Feature tables live in their own modules on the same metadata; importing them here makes
 # `metadata` complete for migrations and tests. (Imported last: they import `metadata` from here.)
-from store import tables_repairs, tables_segments, tables_telegram, tables_whatsapp  # noqa: E402, F401
+from store import (  # noqa: E402, F401
+    tables_campaigns,
+    tables_repairs,
+    tables_segments,
+    tables_telegram,
+    tables_whatsapp,
+)

@@ -16,6 +16,7 @@ from store.repositories.bookkeeping import (
     SqlOutboxRepository,
     SqlProcessedEventRepository,
 )
+from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.ledger import SqlLedgerRepository
 from store.repositories.redemptions import SqlRedemptionRepository
@@ -47,6 +48,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.segments = SqlSegmentRepository(s)
         self.audit = SqlLedgerAudit(s)
         self.birthdays = SqlBirthdayRepository(s)
+        self.campaigns = SqlCampaignRepository(s)
         return self
 
     async def __aexit__(

@@ -11,10 +11,20 @@ from fastapi import Depends, Header, Request
 
 from bot.telegram.runtime import TelegramRuntime
 from bot.whatsapp.runtime import WhatsAppRuntime
+from domain.campaigns import CampaignTexts, Schedules
 from domain.clock import Clock
 from domain.jobs import JobRunner
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
+
+
+@dataclass(frozen=True)
+class CampaignTools:
+    """What the campaign routes check a campaign with: its templates, its schedule, the languages."""
+
+    texts: CampaignTexts
+    schedules: Schedules
+    locales: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,7 @@ class WebDeps:
     rules: ProgramRules
     ping_database: Callable[[], Awaitable[None]]  # raises when the database does not answer
     jobs: JobRunner  # the scheduled jobs, run on demand by /api/v1/jobs
+    campaigns: CampaignTools
     admin_api_token: str | None = None  # None: /api/v1 refuses every call
     repair_webhook_secret: str | None = None  # None: /webhooks/repairs refuses every event
     telegram: TelegramRuntime | None = None

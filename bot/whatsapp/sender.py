@@ -22,7 +22,7 @@ from bot.whatsapp.templates import TwilioContentTemplate
 from domain.clock import Clock
 from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
-from domain.outbox import OutboxMessage
+from domain.outbox import WHATSAPP_CONTENT, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ WINDOW = timedelta(hours=24)
 MESSAGES_PER_SECOND = 80  # Twilio's default throughput for one WhatsApp sender
 DEFAULT_RETRY_AFTER = 1.0
 OUTSIDE_WINDOW = 63016
+# the skip reason's code, counted per reason in a campaign's stats
+OUTSIDE_24H = "outside_24h_window"
 # The recipient cannot be reached at all: unsubscribed/blocked, not on WhatsApp, not a valid number.
 UNREACHABLE_CODES = frozenset({21211, 21610, 21614, 63003, 63024})
 
@@ -53,7 +55,7 @@ def map_error(status: int | None, code: int | None, detail: str) -> SendResult:
     if status == 429 or code == 20429:
         return RetryLater(DEFAULT_RETRY_AFTER, reason)
     if code == OUTSIDE_WINDOW:
-        return Skipped(f"outside the 24-hour window ({reason})")
+        return Skipped(f"{OUTSIDE_24H}: {reason}")
     if code in UNREACHABLE_CODES:
         return Unreachable(reason)
     if status is not None and status >= 500:
@@ -93,9 +95,16 @@ class WhatsAppSender(MessageSender):
         """An outbox message: business-initiated, so outside the window only as an approved template."""
         if in_window(identity.last_inbound_at, self._clock.now()):
             return await self.send_text(identity.external_id, text)
+        content = message.extra.get(WHATSAPP_CONTENT)
+        if content is not None:  # a campaign's own template, its variables rendered already
+            return await self._create(
+                identity.external_id,
+                content_sid=str(content["sid"]),
+                content_variables=json.dumps(content["variables"], ensure_ascii=False),
+            )
         template = self._templates.get(message.template)
         if template is None:
-            return Skipped(f"outside the 24-hour window and no approved template for {message.template!r}")
+            return Skipped(f"{OUTSIDE_24H}: no approved template for {message.template!r}")
         try:
             variables = {str(n): _plain(message.context[key]) for n, key in enumerate(template.variables, 1)}
         except KeyError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.jobs.base import Job, JobDeps, Jobs
 from scheduler.jobs.birthday_bonuses import BirthdayBonuses
+from scheduler.jobs.campaigns import Campaigns
 from scheduler.jobs.ledger_reconciliation import LedgerReconciliation
 from scheduler.jobs.points_expiry import PointsExpiry
 from scheduler.jobs.tier_review import TierReview
@@ -11,7 +12,7 @@ from scheduler.jobs.tier_review import TierReview
 
 def all_jobs() -> tuple[Job, ...]:
     """Every job of PRODUCT.md that exists so far, in the order an operator reads them."""
-    return (BirthdayBonuses(), PointsExpiry(), TierReview(), LedgerReconciliation())
+    return (BirthdayBonuses(), PointsExpiry(), Campaigns(), TierReview(), LedgerReconciliation())
 
 
 def build_jobs(deps: JobDeps, jobs: tuple[Job, ...] | None = None) -> Jobs:

@@ -40,6 +40,9 @@ class Job(abc.ABC):
     # A crontab line ("minute hour day month weekday"), read by APScheduler's CronTrigger in the
     # shop's time zone (scheduler/runner.py).
     cron: str
+    # False for a job whose work is coordinated row by row instead (campaigns, every minute): a
+    # claim per day would let it run once a day, and one per minute would fill `job_runs`.
+    claims: bool = True
 
     def run_key(self, day: date) -> str:
         """What a run claims: the shop's date, so a daily job does its work once a day."""
@@ -73,6 +76,11 @@ class Jobs(JobRunner):
         job = self._jobs.get(name)
         if job is None:
             raise UnknownJob(name, self.names)
+        if not job.claims:
+            outcome = await job.run(self._deps, day)
+            result = JobResult(name, day, RunStatus.DONE, counts=outcome.counts, details=outcome.details)
+            job.on_result(result)
+            return result
         key = job.run_key(day)
         if not await self._claim(name, key):
             earlier = await self._earlier(name, key, day)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.segments import KEYS
 
-_FILTER_DOC = (
+FILTER_DOC = (
     "Keys are ANDed; leave a key out to match any. "
     f"Known keys: {', '.join(KEYS)}. Amounts (`min_spend`, `max_spend`) are whole units or decimal "
     "strings; a visit is a completed repair. Only members with marketing consent and a reachable "
@@ -35,7 +35,7 @@ class SegmentPreviewIn(BaseModel):
         }
     )
 
-    filter: dict[str, Any] = Field(description=_FILTER_DOC)
+    filter: dict[str, Any] = Field(description=FILTER_DOC)
 
 
 class SegmentMemberOut(BaseModel):

@@ -74,7 +74,7 @@ async def test_outside_the_window_without_a_template_nothing_is_sent(wa, client,
     assert len(fake_twilio.sent) == before
     stored = await _stored(wa, mid)
     assert stored.status == OutboxStatus.SKIPPED
-    assert stored.error == "outside the 24-hour window and no approved template for 'welcome'"
+    assert stored.error == "outside_24h_window: no approved template for 'welcome'"
 
 
 async def test_a_template_whose_variable_is_missing_from_the_message_fails_without_sending(
