@@ -156,9 +156,13 @@ def in_holdout(campaign_id: int, customer_id: int, percent: int) -> bool:
     return int.from_bytes(digest, "big") % 10_000 < percent * 100
 
 
+def message_key_prefix(run_id: int) -> str:
+    return f"campaign:{run_id}:"
+
+
 def message_key(run_id: int, customer_id: int) -> str:
     """The outbox dedupe key, and the ledger source key of the run's bonus: once per recipient."""
-    return f"campaign:{run_id}:{customer_id}"
+    return f"{message_key_prefix(run_id)}{customer_id}"
 
 
 class Recurrence(abc.ABC):
@@ -226,11 +230,10 @@ class CampaignRepository(abc.ABC):
     async def runs_of(self, campaign_id: int) -> list[CampaignRun]: ...
 
     @abc.abstractmethod
-    async def add_recipients(
-        self, run_id: int, recipients: list[Recipient], queued: list[OutboxMessage]
-    ) -> None:
-        """Record the snapshot's page and queue its outbox messages in
-        bulk; rows there already (a page taken again after a crash) are kept as they are."""
+    async def add_recipients(self, run_id: int, recipients: list[Recipient], message: OutboxMessage) -> None:
+        """Record a page of the snapshot and queue, for each recipient not in the holdout, a copy
+        of `message` for them, its dedupe key `message_key(run, customer)` (`message.dedupe_key`
+        is the prefix), in bulk; rows there already stay as they are."""
 
     @abc.abstractmethod
     async def pending_messages(self, run_id: int) -> int:

@@ -59,5 +59,11 @@ def upsert(table: sa.Table, on: Sequence[str], values: Mapping[str, Any]) -> sa.
 def insert_ignore_many(table: sa.Table, on: Sequence[str]) -> sa.Insert:
     """INSERT ... ON CONFLICT (on) DO NOTHING for `session.execute(stmt, [rows])` (executemany)."""
     stmt = sa.insert(table)
-    stmt._post_values_clause = _OnConflict(on, ())
+    stmt._post_values_clause = on_conflict_nothing(on)
     return stmt
+
+
+def on_conflict_nothing(on: Sequence[str]) -> ClauseElement:
+    """The clause alone, for an INSERT ... SELECT (set as its `_post_values_clause`). SQLite reads
+    `SELECT ... WHERE ... ON CONFLICT` without ambiguity only when the SELECT has a WHERE."""
+    return _OnConflict(on, ())

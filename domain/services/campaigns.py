@@ -33,7 +33,7 @@ from domain.campaigns import (
     TestRecipientRefused,
     WhatsAppTemplate,
     in_holdout,
-    message_key,
+    message_key_prefix,
 )
 from domain.errors import CustomerDeleted, CustomerNotFound
 from domain.outbox import OutboxMessage
@@ -230,24 +230,20 @@ async def take_snapshot_page(
     else:
         ids = await uow.segments.member_ids(spec, run.started_at, after_id=run.cursor, limit=page)
     recipients = [Recipient(cid, in_holdout(campaign.id, cid, campaign.holdout_percent)) for cid in ids]
-    context = {"campaign_id": campaign.id, "run_id": run.id}
-    queued = [
-        OutboxMessage(
-            r.customer_id,
-            CAMPAIGN_TEMPLATE,
-            context,
-            message_key(run.id, r.customer_id),
-            now,
-            marketing=True,
-            campaign_run_id=run.id,
-        )
-        for r in recipients
-        if not r.holdout
-    ]
-    await uow.campaigns.add_recipients(run.id, recipients, queued)
+    message = OutboxMessage(
+        0,  # each recipient's own
+        CAMPAIGN_TEMPLATE,
+        {"campaign_id": campaign.id, "run_id": run.id},
+        message_key_prefix(run.id),
+        now,
+        marketing=True,
+        campaign_run_id=run.id,
+    )
+    await uow.campaigns.add_recipients(run.id, recipients, message)
     run.cursor = ids[-1] if ids else run.cursor
-    run.recipients += len(queued)
-    run.holdout += len(recipients) - len(queued)
+    held = sum(1 for r in recipients if r.holdout)
+    run.recipients += len(recipients) - held
+    run.holdout += held
     run.snapshot_done = len(ids) < page
     await uow.campaigns.update_run(run)
     return run.snapshot_done

@@ -20,15 +20,15 @@ from domain.campaigns import (
     WhatsAppTemplate,
 )
 from domain.outbox import OutboxMessage, OutboxStatus
-from store.dialect import insert_ignore, insert_ignore_many
+from store.dialect import insert_ignore, insert_ignore_many, on_conflict_nothing
 from store.repositories import field_names, from_row
 from store.tables import outbox
 from store.tables_campaigns import campaign_recipients, campaign_runs, campaigns
 from store.tables_whatsapp import whatsapp_message_statuses
+from store.types import BigId, UTCDateTime
 
 _CAMPAIGN = field_names(Campaign, "id", "status", "whatsapp_template")
 _RUN = field_names(CampaignRun, "id", "status")
-_OUTBOX = field_names(OutboxMessage, "id", "status", "sent_at", "error", "provider_message_id", "extra")
 DELIVERED = ("delivered", "read")
 
 
@@ -158,21 +158,43 @@ class SqlCampaignRepository(CampaignRepository):
         )
         return [_run(r) for r in await self._s.execute(stmt)]
 
-    async def add_recipients(
-        self, run_id: int, recipients: list[Recipient], queued: list[OutboxMessage]
-    ) -> None:
-        if recipients:
-            rows = [
-                {"run_id": run_id, "customer_id": r.customer_id, "holdout": r.holdout} for r in recipients
-            ]
-            await self._s.execute(insert_ignore_many(campaign_recipients, ["run_id", "customer_id"]), rows)
-        if queued:
-            messages = [
-                {f: getattr(m, f) for f in _OUTBOX}
-                | {"status": m.status.value, "next_attempt_at": m.next_attempt_at or m.created_at}
-                for m in queued
-            ]
-            await self._s.execute(insert_ignore_many(outbox, ["dedupe_key"]), messages)
+    async def add_recipients(self, run_id: int, recipients: list[Recipient], message: OutboxMessage) -> None:
+        if not recipients:
+            return
+        rows = [{"run_id": run_id, "customer_id": r.customer_id, "holdout": r.holdout} for r in recipients]
+        await self._s.execute(insert_ignore_many(campaign_recipients, ["run_id", "customer_id"]), rows)
+        # The page's outbox rows in one INSERT ... SELECT from the rows just recorded: the same
+        # values for all but the customer and the key, so nothing is bound (or JSON-encoded) per row.
+        r = campaign_recipients.c
+        page = sa.select(
+            r.customer_id,
+            sa.literal(message.template),
+            sa.literal(message.context, sa.JSON),
+            sa.literal(message.dedupe_key) + sa.cast(r.customer_id, sa.String),
+            sa.literal(message.marketing),
+            sa.literal(OutboxStatus.PENDING.value),
+            sa.literal(message.created_at, UTCDateTime),
+            sa.literal(message.next_attempt_at or message.created_at, UTCDateTime),
+            sa.literal(run_id, BigId),
+        ).where(
+            r.run_id == run_id,
+            r.holdout.is_(False),
+            r.customer_id.between(recipients[0].customer_id, recipients[-1].customer_id),
+        )
+        columns = [
+            "customer_id",
+            "template",
+            "context",
+            "dedupe_key",
+            "marketing",
+            "status",
+            "created_at",
+            "next_attempt_at",
+            "campaign_run_id",
+        ]
+        insert = sa.insert(outbox).from_select(columns, page)
+        insert._post_values_clause = on_conflict_nothing(["dedupe_key"])
+        await self._s.execute(insert)
 
     async def pending_messages(self, run_id: int) -> int:
         count = await self._s.scalar(
