@@ -91,6 +91,7 @@ class Container:
                 texts=self.campaign_texts,
                 schedules=CronSchedules(settings.timezone, self.clock),
                 locales=LOCALES,
+                default_locale=settings.default_locale,
             ),
         )
 

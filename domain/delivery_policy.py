@@ -16,7 +16,7 @@ from domain.outbox import OutboxMessage
 from domain.rules import MarketingRules
 
 CAP_WINDOW = timedelta(days=7)
-CUSTOMER_DELETED = "customer deleted"
+CUSTOMER_DELETED = "customer_deleted"
 MARKETING_OPT_OUT = "marketing_opt_out"
 FREQUENCY_CAP = "frequency_cap"
 

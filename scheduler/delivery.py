@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from domain.campaigns import CAMPAIGN_TEMPLATE
 from domain.clock import Clock
 from domain.customers import Channel, ChannelIdentity, Customer
-from domain.delivery import Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
+from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
 from domain.delivery_policy import CAP_WINDOW, Hold, Skip, decide
 from domain.errors import StoreUnavailable
 from domain.outbox import OutboxMessage
@@ -38,7 +38,7 @@ LEASE = timedelta(minutes=5)
 # A row is sent only while this much of its lease is left, so a lease never runs out mid-send.
 LEASE_MARGIN = timedelta(seconds=30)
 BATCH = 100
-NO_REACHABLE_CHANNEL = "no reachable channel"
+NO_REACHABLE_CHANNEL = "no_reachable_channel"
 
 
 def choose_identity(
@@ -181,6 +181,10 @@ class Delivery:
                 log.warning(
                     "outbox message %s: lease lost before its result (%s) was saved", message.id, result
                 )
+            elif isinstance(result, Delivered) and self._campaigns is not None:
+                # a campaign's bonus goes with the message it announces: in the same transaction
+                # that records it sent, so a message that never went out pays nothing
+                await self._campaigns.on_delivered(uow, message)
             if unreachable is not None:
                 await uow.identities.update(unreachable)
             await uow.commit()

@@ -23,13 +23,20 @@ _DIGIT = re.compile(r"\d")
 
 
 class CronRecurrence(Recurrence):
-    def __init__(self, trigger: CronTrigger) -> None:
+    def __init__(self, trigger: CronTrigger, timezone: ZoneInfo) -> None:
         self._trigger = trigger
+        self._tz = timezone
 
     def next_after(self, moment: datetime) -> datetime | None:
         # CronTrigger answers the first fire time at or after its argument; a microsecond later
-        # makes it strictly after
-        fire = self._trigger.get_next_fire_time(None, moment + timedelta(microseconds=1))
+        # makes it strictly after. When the clocks go back, a wall-clock time happens twice and
+        # CronTrigger fires on both: the second (the same local time as `moment`) is skipped.
+        # Arithmetic in UTC: a local time in the repeated hour plus a microsecond loses its `fold`
+        # and lands before itself, and CronTrigger would answer the same time again forever.
+        local = moment.astimezone(self._tz).replace(tzinfo=None, fold=0)
+        fire = self._trigger.get_next_fire_time(None, moment.astimezone(UTC) + timedelta(microseconds=1))
+        while fire is not None and fire.replace(tzinfo=None, fold=0) == local:
+            fire = self._trigger.get_next_fire_time(None, fire.astimezone(UTC) + timedelta(microseconds=1))
         return None if fire is None else fire.astimezone(UTC)
 
 
@@ -47,11 +54,17 @@ class CronSchedules(Schedules):
                 "cron",
                 "write weekdays as names (MON, TUE, ..., SUN, or MON-FRI): crontabs disagree on numbers",
             )
+        if fields[2] not in ("*", "?") and fields[4] not in ("*", "?"):
+            raise InvalidCampaign(
+                "cron",
+                "give days of the month or weekdays, not both "
+                "(crontabs fire on either, APScheduler only on both)",
+            )
         try:
             trigger = CronTrigger.from_crontab(expression, timezone=self._tz)
         except ValueError as exc:
             raise InvalidCampaign("cron", f"not a valid crontab line: {exc}") from None
-        recurrence = CronRecurrence(trigger)
+        recurrence = CronRecurrence(trigger, self._tz)
         self._check_frequency(recurrence)
         return recurrence
 

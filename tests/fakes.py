@@ -345,7 +345,7 @@ class FakeOutbox(OutboxRepository):
             if m.customer_id == customer_id:
                 m.context = {}
                 if m.status == OutboxStatus.PENDING:
-                    m.status, m.error = OutboxStatus.SKIPPED, "customer deleted"
+                    m.status, m.error = OutboxStatus.SKIPPED, "customer_deleted"
 
     async def by_provider_id(self, provider_message_id: str) -> OutboxMessage | None:
         return next(

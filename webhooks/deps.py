@@ -25,6 +25,7 @@ class CampaignTools:
     texts: CampaignTexts
     schedules: Schedules
     locales: tuple[str, ...]
+    default_locale: str
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.campaigns import Campaign, message_key
 from domain.customers import Customer
-from domain.errors import BalanceLimitExceeded, CustomerDeleted
+from domain.errors import DomainError
 from domain.ledger import EntryKind
 from domain.ports import UnitOfWork
 from domain.repairs import MINOR_PER_UNIT
@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 async def credit_campaign_bonus(
     uow: UnitOfWork, rules: ProgramRules, campaign: Campaign, run_id: int, customer_id: int, now: datetime
 ) -> bool:
-    """The run's bonus for one recipient, once (source key `campaign:<run>:<customer>`); False when
-    there is none to credit (no bonus, or the balance is at the program's ceiling)."""
+    """The run's bonus for one recipient, once (source key `campaign:<run>:<customer>`), as their
+    message goes out; False when there is none to credit (no bonus, a repeat, the balance at the
+    program's ceiling): a refusal never stops the message being recorded as sent."""
     if campaign.bonus_points <= 0:
         return False
     try:
@@ -38,8 +39,8 @@ async def credit_campaign_bonus(
             expires_in_days=rules.marketing.campaign_bonus_expires_days,
             reason=f"campaign {campaign.id}: {campaign.name}"[:500],
         )
-    except (BalanceLimitExceeded, CustomerDeleted):
-        log.warning("campaign %s: no bonus for customer %s (ceiling or deleted)", campaign.id, customer_id)
+    except DomainError as exc:  # the balance at its ceiling, the customer deleted meanwhile
+        log.warning("campaign %s: no bonus for customer %s: %s", campaign.id, customer_id, exc)
         return False
     return not result.duplicate
 

@@ -127,7 +127,7 @@ async def create_campaign(
             messages=dict(draft.messages),
             created_at=now,
             send_at=draft.send_at,
-            cron=draft.cron,
+            cron=" ".join(draft.cron.split()) if draft.cron is not None else None,
             bonus_points=draft.bonus_points,
             holdout_percent=draft.holdout_percent,
             whatsapp_template=draft.whatsapp_template,

@@ -173,7 +173,7 @@ class SqlOutboxRepository(OutboxRepository):
         await self._s.execute(
             sa.update(outbox)
             .where(outbox.c.customer_id == customer_id, outbox.c.status == OutboxStatus.PENDING.value)
-            .values(status=OutboxStatus.SKIPPED.value, error="customer deleted")
+            .values(status=OutboxStatus.SKIPPED.value, error="customer_deleted")
         )
         await self._s.execute(sa.update(outbox).where(outbox.c.customer_id == customer_id).values(context={}))
 

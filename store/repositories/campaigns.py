@@ -145,7 +145,9 @@ class SqlCampaignRepository(CampaignRepository):
         stmt = (
             sa.select(campaign_runs)
             .where(sa.text("campaign_runs.status = 'sending'"))  # a literal: the partial index matches
-            .order_by(campaign_runs.c.id)
+            # runs still taking their snapshot first: a backlog of runs waiting only for their
+            # last messages (held by the quiet hours, say) never starves a new one
+            .order_by(campaign_runs.c.snapshot_done, campaign_runs.c.id)
             .limit(limit)
         )
         return [_run(r) for r in await self._s.execute(stmt)]

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from domain.campaigns import CampaignStatus, InvalidCampaign, in_holdout
+from domain.campaigns import Campaign, CampaignStatus, InvalidCampaign, in_holdout
 from domain.customers import Channel, ChannelIdentity
-from domain.delivery import Delivered, Failed, MessageSender, SendResult
+from domain.delivery import Delivered, Failed, MessageSender, SendResult, Skipped, Unreachable
 from domain.ledger import EntryKind
 from domain.outbox import OutboxMessage
-from domain.services.campaigns import CampaignDraft, cancel_campaign, create_campaign
+from domain.services.campaigns import CampaignDraft, cancel_campaign, create_campaign, queue_test_message
 from domain.services.registration import set_marketing_consent
 from messages import LOCALES, Renderer
 from messages.campaigns import SandboxedCampaignTexts
@@ -319,3 +319,57 @@ async def test_a_campaign_that_cannot_work_is_refused_and_nothing_is_written(
     assert refused.value.field == field
     async with uow_factory() as uow:
         assert await uow.campaigns.page(before_id=None, limit=10) == []
+
+
+async def test_the_bonus_goes_only_with_a_message_that_went_out(uow_factory, rules, clock, engine):
+    blocked, outside, reached = await _members(uow_factory, rules, clock, 3)
+    cid = await _create(uow_factory, rules, clock, bonus_points=100)
+    jobs = _jobs(uow_factory, clock, rules)
+    await jobs.run("campaigns", jobs.today())
+    sender = RecordingSender(
+        Channel.TELEGRAM,
+        Unreachable("403: bot was blocked by the user"),
+        Skipped("outside_24h_window: no template"),
+        Delivered("tg-3"),
+    )
+    await _drain(_delivery(uow_factory, sender, clock, rules))
+    _, stats = await _campaign(uow_factory, cid)
+    assert (stats.sent, stats.failed, dict(stats.skipped)) == (1, 1, {"outside_24h_window": 1})
+    assert await _bonus_keys(engine) == [f"campaign:{await _run_id(uow_factory, cid)}:{reached}"]
+    async with uow_factory() as uow:
+        balances = [await uow.ledger.balance_of(m) for m in (blocked, outside, reached)]
+    welcome = rules.welcome.points
+    assert balances == [welcome, welcome, welcome + 100]
+    assert sender.texts[2].endswith(f"у вас {welcome + 100} баллов")  # what it announced is what it paid
+
+
+async def test_a_stored_template_that_no_longer_renders_is_skipped_and_pays_nothing(
+    uow_factory, rules, clock, engine
+):
+    await _members(uow_factory, rules, clock, 1)
+    async with uow_factory() as uow:  # a text from before today's checks, say
+        campaign = await uow.campaigns.add(
+            Campaign(
+                "Old", {}, {"ru": "{{ nickname }}!"}, clock.now(), bonus_points=10, next_run_at=clock.now()
+            )
+        )
+        await uow.commit()
+    jobs = _jobs(uow_factory, clock, rules)
+    await jobs.run("campaigns", jobs.today())
+    sender = RecordingSender()
+    await _drain(_delivery(uow_factory, sender, clock, rules))
+    _, stats = await _campaign(uow_factory, campaign.id)
+    assert sender.sent == [] and dict(stats.skipped) == {"render_error": 1}
+    assert await _bonus_keys(engine) == []
+
+
+async def test_a_test_send_queued_before_an_opt_out_is_not_sent(uow_factory, rules, clock):
+    [member] = await _members(uow_factory, rules, clock, 1)
+    cid = await _create(uow_factory, rules, clock, send_at=clock.now() + timedelta(days=1))
+    async with uow_factory() as uow:
+        await queue_test_message(uow, rules, cid, member, clock.now())
+        await set_marketing_consent(uow, member, False, clock.now())
+        await uow.commit()
+    sender = RecordingSender()
+    await _drain(_delivery(uow_factory, sender, clock, rules))
+    assert sender.sent == []

@@ -65,7 +65,7 @@ async def test_after_a_block_the_next_message_is_not_sent_to_telegram(tg, member
     telegram = RecordingSender(Channel.TELEGRAM)
     stored = await _queue_and_deliver(tg, "after-block", telegram)
     assert telegram.sent == []
-    assert stored.status is OutboxStatus.SKIPPED and stored.error == "no reachable channel"
+    assert stored.status is OutboxStatus.SKIPPED and stored.error == "no_reachable_channel"
 
 
 async def test_after_a_block_the_next_message_goes_to_the_customers_other_channel(tg, member):

@@ -57,8 +57,8 @@ def test_a_customer_who_opted_out_gets_no_marketing_even_if_it_was_queued_before
 
 
 def test_a_deleted_or_missing_customer_gets_nothing():
-    assert _decide(_message(marketing=False), _customer(deleted=True)) == Skip("customer deleted")
-    assert _decide(_message(marketing=False), None) == Skip("customer deleted")
+    assert _decide(_message(marketing=False), _customer(deleted=True)) == Skip("customer_deleted")
+    assert _decide(_message(marketing=False), None) == Skip("customer_deleted")
 
 
 @pytest.mark.parametrize(

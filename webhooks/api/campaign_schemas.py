@@ -51,7 +51,7 @@ class CampaignIn(BaseModel):
                     "filter": {"tiers": ["gold", "platinum"]},
                     "message": {"ru": "Новая неделя, {{ name }}!"},
                     "cron": "0 10 * * MON",
-                    "whatsapp_template": {"sid": "HX" + "0" * 32, "variables": ["{{ name }}"]},
+                    "whatsapp_template": {"sid": "HX" + "0" * 32, "variables": ["{{ name or 'клиент' }}"]},
                 },
             ]
         },
@@ -66,6 +66,7 @@ class CampaignIn(BaseModel):
     cron: str | None = Field(
         None,
         max_length=120,
+        pattern=r"^[A-Za-z0-9*/,\- ]+$",
         description="Recurring: a crontab line in the shop's time zone, weekdays as names "
         "(`0 10 * * MON`); at most once an hour. Each occurrence is a run with its own snapshot.",
     )

@@ -121,15 +121,31 @@ async def cancel(deps: Deps, campaign_id: CampaignId) -> CampaignOut:
 async def test_send(deps: Deps, campaign_id: CampaignId, body: CampaignTestIn) -> CampaignTestOut:
     """Send the campaign's message to one member now (a colleague who agreed to promotions): no
     bonus, not in the stats, not held by the quiet hours."""
+    tools = deps.campaigns
     async with deps.uow() as uow:
         queued = await queue_test_message(uow, deps.rules, campaign_id, body.customer_id, deps.clock.now())
+        messages = queued.campaign.messages
+        source = (
+            messages.get(queued.locale) or messages.get(tools.default_locale) or next(iter(messages.values()))
+        )
+        try:
+            preview = tools.texts.render(source, queued.variables, locale=queued.locale, channel="plain")
+        except Exception as exc:  # this member's values break the template: nothing is queued
+            raise HTTPException(
+                422,
+                [
+                    {
+                        "loc": ["body", "customer_id"],
+                        "msg": f"the campaign's text does not render for this customer: {exc}",
+                        "type": "value_error",
+                    }
+                ],
+            ) from None
         await uow.commit()
-    campaign = queued.campaign
-    source = campaign.messages.get(queued.locale) or next(iter(campaign.messages.values()))
     assert queued.message.id is not None
     return CampaignTestOut(
         campaign_id=campaign_id,
         customer_id=body.customer_id,
         outbox_id=queued.message.id,
-        preview=deps.campaigns.texts.render(source, queued.variables, locale=queued.locale, channel="plain"),
+        preview=preview,
     )

@@ -116,6 +116,10 @@ async def test_cancel_skips_what_is_queued_and_a_test_send_goes_to_one_member(de
             ["body", "whatsapp_template", "variables", 0],
         ),
         ({"colour": "red"}, ["body", "colour"]),
+        ({"cron": "0 10 * * MON\u0000"}, ["body", "cron"]),
+        ({"cron": "0 10 1 * MON"}, ["body", "cron"]),
+        ({"message": {"ru": "{{ name[0] }}"}}, ["body", "message", "ru"]),
+        ({"message": {"ru": "{% for x in 'ab' %}{{ x }}{% endfor %}"}}, ["body", "message", "ru"]),
     ],
 )
 async def test_a_campaign_that_cannot_work_is_a_422_naming_the_field(desk, fields, loc):
@@ -124,4 +128,28 @@ async def test_a_campaign_that_cannot_work_is_a_422_naming_the_field(desk, field
     response = await desk.client.post(CAMPAIGNS, json=_campaign(**fields), headers=AUTH)
     assert response.status_code == 422, response.text
     assert [d["loc"] for d in response.json()["detail"]] == [loc]
+    assert await desk.counts() == before
+
+
+async def test_a_cron_is_kept_in_its_plain_form(desk):
+    created = await desk.client.post(CAMPAIGNS, json=_campaign(cron="0  10 *\t* MON"), headers=AUTH)
+    assert created.status_code == 422  # a tab is not a crontab separator here
+    created = await desk.client.post(CAMPAIGNS, json=_campaign(cron=" 0  10 * *  MON "), headers=AUTH)
+    assert created.status_code == 201 and created.json()["cron"] == "0 10 * * MON"
+
+
+async def test_a_test_send_that_does_not_render_for_that_member_queues_nothing(desk):
+    from domain.campaigns import Campaign
+
+    member = await desk.register("+79161234560")
+    async with desk.container.uow() as uow:  # stored before today's checks
+        old = await uow.campaigns.add(
+            Campaign("Old", {}, {"ru": "{{ nickname }}"}, desk.container.clock.now())
+        )
+        await uow.commit()
+    before = await desk.counts()
+    response = await desk.client.post(
+        f"{CAMPAIGNS}/{old.id}/test", json={"customer_id": member}, headers=AUTH
+    )
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "customer_id"]
     assert await desk.counts() == before

@@ -261,7 +261,7 @@ async def test_a_block_stops_delivery_to_telegram_at_once_and_an_unblock_resumes
         identity = await uow.identities.get(Channel.TELEGRAM, str(USER_ID))
     assert identity.unreachable_at == container.clock.now()
     skipped = await _settled(container, "while-blocked")
-    assert skipped.status is OutboxStatus.SKIPPED and skipped.error == "no reachable channel"
+    assert skipped.status is OutboxStatus.SKIPPED and skipped.error == "no_reachable_channel"
     assert bot_api.called("sendMessage") == []  # neither the message nor an answer to the block
 
     unblocked = await client.post(

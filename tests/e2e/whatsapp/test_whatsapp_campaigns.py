@@ -63,7 +63,7 @@ async def test_outside_the_window_only_the_campaigns_template_goes_else_it_is_sk
         assert len(fake_twilio.sent) == before
         assert skipped["stats"]["skipped_by_reason"] == {"outside_24h_window": 1}
 
-        template = {"sid": TEMPLATE_SID, "variables": ["{{ name }}", "{{ points }}"]}
+        template = {"sid": TEMPLATE_SID, "variables": ["{{ name or 'клиент' }}", "{{ points }}"]}
         with_template = await _run_campaign(
             container, http, fake_twilio, CAMPAIGN | {"whatsapp_template": template}
         )
