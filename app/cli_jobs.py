@@ -14,7 +14,7 @@ from rich.console import Console
 from app.bootstrap import Container, bootstrap
 from app.rules_file import RulesError
 from app.settings import ConfigurationError, load_settings
-from domain.jobs import JobResult
+from domain.jobs import FutureDay, JobResult
 from store import migrate as migrations
 from store.engine import is_sqlite
 from webhooks.fields import EARLIEST_YEAR, LATEST_YEAR
@@ -37,6 +37,9 @@ def _parse_day(text: str | None, container: Container) -> date:
         raise _fail(f"--date: {text!r} is not a date; YYYY-MM-DD expected, e.g. 2026-11-22") from None
     if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:  # the API's bounds, so both refuse alike
         raise _fail(f"--date: the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    today = container.jobs.today()
+    if day > today:
+        raise _fail(f"--date: {FutureDay(day, today)}")
     return day
 
 

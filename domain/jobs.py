@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from domain.errors import NotFound
+from domain.errors import DomainError, NotFound
 
 # A claim whose run never finished (the process died) may be taken over after this long.
 STALE_RUN = timedelta(hours=1)
@@ -66,6 +66,21 @@ class UnknownJob(NotFound):
         self.known = known
 
 
+class FutureDay(DomainError):
+    """A run for a shop date after today: it would do that day's work early (expire points before
+    their last day, use up a later month's tier review), so it is refused."""
+
+    code = "date_in_future"
+
+    def __init__(self, day: date, today: date) -> None:
+        super().__init__(
+            f"{day.isoformat()} is after today ({today.isoformat()}): "
+            "a job does the work of a day once that day has come"
+        )
+        self.day = day
+        self.today = today
+
+
 class JobRunner(abc.ABC):
     """Runs one named job for one shop day, once."""
 
@@ -79,7 +94,7 @@ class JobRunner(abc.ABC):
 
     @abc.abstractmethod
     async def run(self, name: str, day: date) -> JobResult:
-        """Raises UnknownJob for a name not in `names`."""
+        """Raises UnknownJob for a name not in `names`, FutureDay for a day after today."""
 
 
 def shop_day(moment: datetime, timezone: str) -> date:

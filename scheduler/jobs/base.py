@@ -18,7 +18,16 @@ from datetime import date
 from typing import Any
 
 from domain.clock import Clock
-from domain.jobs import STALE_RUN, JobOutcome, JobResult, JobRunner, RunStatus, UnknownJob, shop_day
+from domain.jobs import (
+    STALE_RUN,
+    FutureDay,
+    JobOutcome,
+    JobResult,
+    JobRunner,
+    RunStatus,
+    UnknownJob,
+    shop_day,
+)
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
 
@@ -76,6 +85,8 @@ class Jobs(JobRunner):
         job = self._jobs.get(name)
         if job is None:
             raise UnknownJob(name, self.names)
+        if day > self.today():
+            raise FutureDay(day, self.today())
         if not job.claims:
             outcome = await job.run(self._deps, day)
             result = JobResult(name, day, RunStatus.DONE, counts=outcome.counts, details=outcome.details)

@@ -13,6 +13,7 @@ from domain.services.registration import set_birthday
 from scheduler.jobs import JobDeps, build_jobs
 from store.tables import ledger_entries, outbox
 from tests.builders import registered, uow_on
+from tests.day_jobs import ArrivingJobs
 
 TZ = "Europe/Moscow"
 LONG_AGO = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
@@ -25,7 +26,7 @@ async def _member(uow_factory, rules, phone: str, birthday: date, at: datetime =
 
 
 def _jobs(uow_factory, clock, rules):
-    return build_jobs(JobDeps(uow_factory, clock, rules, TZ))
+    return ArrivingJobs(build_jobs(JobDeps(uow_factory, clock, rules, TZ)), clock, TZ)
 
 
 async def _bonuses(engine) -> list[tuple[int, int, str, datetime, datetime]]:
@@ -133,8 +134,8 @@ async def test_two_replicas_at_once_pay_once(database, engine, clock, rules, uow
         await _member(uow_factory, rules, f"+7916123450{i}", date(1990, 3, 15))
     other = database.engine()
     try:
-        a = build_jobs(JobDeps(uow_on(engine, rules), clock, rules, TZ))
-        b = build_jobs(JobDeps(uow_on(other, rules), clock, rules, TZ))
+        a = ArrivingJobs(build_jobs(JobDeps(uow_on(engine, rules), clock, rules, TZ)), clock, TZ)
+        b = ArrivingJobs(build_jobs(JobDeps(uow_on(other, rules), clock, rules, TZ)), clock, TZ)
         results = await asyncio.gather(
             a.run("birthday_bonuses", date(2026, 3, 15)), b.run("birthday_bonuses", date(2026, 3, 15))
         )

@@ -13,6 +13,7 @@ from domain.jobs import JobOutcome, RunStatus, UnknownJob
 from scheduler.jobs import Job, JobDeps, Jobs
 from store.tables import job_runs
 from tests.builders import uow_on
+from tests.day_jobs import ArrivingJobs
 
 DAY = date(2026, 11, 22)
 
@@ -36,7 +37,7 @@ class CountingJob(Job):
 
 
 def _jobs(uow_factory, clock, rules, job: Job) -> Jobs:
-    return Jobs([job], JobDeps(uow_factory, clock, rules, "Europe/Moscow"))
+    return ArrivingJobs(Jobs([job], JobDeps(uow_factory, clock, rules, "Europe/Moscow")), clock)
 
 
 async def test_a_job_run_twice_for_one_day_does_its_work_once(uow_factory, clock, rules):

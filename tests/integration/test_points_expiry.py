@@ -13,6 +13,7 @@ from domain.services.points import earn_points, spend_points
 from scheduler.jobs import JobDeps, build_jobs
 from store.tables import ledger_entries, outbox
 from tests.builders import registered, uow_on
+from tests.day_jobs import ArrivingJobs
 
 TZ = "Europe/Moscow"
 # Registered at NOW (2026-11-22 10:00 Moscow): the welcome lot (200) ends 2027-02-20 10:00 Moscow.
@@ -26,7 +27,7 @@ async def _member(uow_factory, rules, clock, phone: str = "+79161234567") -> int
 
 
 def _jobs(uow_factory, clock, rules):
-    return build_jobs(JobDeps(uow_factory, clock, rules, TZ))
+    return ArrivingJobs(build_jobs(JobDeps(uow_factory, clock, rules, TZ)), clock, TZ)
 
 
 async def _balance(uow_factory, cid: int) -> int:
@@ -123,8 +124,8 @@ async def test_the_job_twice_and_on_two_replicas_expires_once(database, engine, 
     day = WELCOME_ENDS + timedelta(days=1)
     other = database.engine()
     try:
-        a = build_jobs(JobDeps(uow_on(engine, rules), clock, rules, TZ))
-        b = build_jobs(JobDeps(uow_on(other, rules), clock, rules, TZ))
+        a = ArrivingJobs(build_jobs(JobDeps(uow_on(engine, rules), clock, rules, TZ)), clock, TZ)
+        b = ArrivingJobs(build_jobs(JobDeps(uow_on(other, rules), clock, rules, TZ)), clock, TZ)
         results = await asyncio.gather(a.run("points_expiry", day), b.run("points_expiry", day))
     finally:
         await other.dispose()

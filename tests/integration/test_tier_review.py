@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -12,6 +12,7 @@ from domain.services.privacy import delete_customer
 from scheduler.jobs import JobDeps, build_jobs
 from store.tables import customers, job_runs, outbox
 from tests.builders import uow_on
+from tests.day_jobs import ArrivingJobs
 from tests.tier_review_support import RUB, member_with_spend
 
 TZ = "Europe/Moscow"
@@ -24,7 +25,7 @@ UPGRADED_LAST_YEAR = datetime(2025, 11, 1, 9, 0, tzinfo=UTC)
 
 def _jobs(uow_factory, clock, rules):
     clock.set(REVIEW_AT)
-    return build_jobs(JobDeps(uow_factory, clock, rules, TZ))
+    return ArrivingJobs(build_jobs(JobDeps(uow_factory, clock, rules, TZ)), clock, TZ)
 
 
 async def _tiers(engine) -> dict[int, tuple[str, datetime | None]]:
@@ -191,10 +192,10 @@ async def test_two_replicas_at_once_review_once(database, engine, clock, rules, 
             repairs=[(LAST_SPRING, 20_000 * RUB)],
         )
     other = database.engine()
-    clock.set(REVIEW_AT)
+    clock.set(REVIEW_AT + timedelta(days=1))  # both dates have come: one run of the month is claimed
     try:
-        a = build_jobs(JobDeps(uow_on(engine, rules), clock, rules, TZ))
-        b = build_jobs(JobDeps(uow_on(other, rules), clock, rules, TZ))
+        a = ArrivingJobs(build_jobs(JobDeps(uow_on(engine, rules), clock, rules, TZ)), clock, TZ)
+        b = ArrivingJobs(build_jobs(JobDeps(uow_on(other, rules), clock, rules, TZ)), clock, TZ)
         results = await asyncio.gather(
             a.run("tier_review", REVIEW_DAY), b.run("tier_review", date(2026, 12, 2))
         )

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.jobs import FutureDay
 from webhooks.deps import Deps
 from webhooks.errors import DomainErrorRoute, error_responses
 from webhooks.fields import EARLIEST_YEAR, LATEST_YEAR
@@ -72,7 +73,12 @@ async def run_job(
                 }
             ],
         )
-    result = await jobs.run(name, day)
+    try:
+        result = await jobs.run(name, day)
+    except FutureDay as exc:
+        raise HTTPException(
+            422, [{"loc": ["query", "date"], "msg": str(exc), "type": "value_error"}]
+        ) from None
     return JobRunOut(
         job=result.job,
         date=result.day,

@@ -162,3 +162,20 @@ def test_the_cli_refuses_a_year_out_of_range_with_exit_2_not_a_traceback(tmp_pat
     assert result.returncode == 2
     assert "the year must be between 2000 and 2100" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "loyalty.db").exists()
+
+
+async def test_a_date_that_has_not_come_is_a_422_and_runs_nothing(counting_desk):
+    desk, counting = counting_desk
+    before = await desk.counts()
+    tomorrow = "2026-11-23"  # the desk's clock says 22 November in Moscow
+    response = await desk.client.post("/api/v1/jobs/counting/run", params={"date": tomorrow}, headers=AUTH)
+    assert response.status_code == 422, response.text
+    [detail] = response.json()["detail"]
+    assert detail["loc"] == ["query", "date"] and "after today" in detail["msg"]
+    assert counting.calls == [] and await desk.counts() == before
+
+
+def test_the_cli_refuses_a_date_that_has_not_come_with_exit_2(tmp_path: Path):
+    result = _cli(tmp_path, "points_expiry", "--date", "2099-01-01")
+    assert result.returncode == 2
+    assert "after today" in result.stderr.replace("\n", " ") and "Traceback" not in result.stderr
