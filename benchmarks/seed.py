@@ -260,6 +260,35 @@ async def seed(
     return time.perf_counter() - started
 
 
+async def seed_backlog(
+    engine: AsyncEngine, customers_count: int, pending: int, *, schema: str | None = None
+) -> None:
+    """`pending` messages due now, as a campaign enqueues them (marketing), one customer each in
+    turn, plus one transactional message due now per 100 of them; written like `seed`."""
+    now = datetime.now(UTC)
+    made = 0
+    while made < pending:
+        rows: list[dict[str, Any]] = []
+        for n in range(made, min(pending, made + CHUNK * OUTBOX_PER_CUSTOMER)):
+            rows.append(
+                {
+                    "customer_id": _customer_id(n % customers_count),
+                    "template": "repair_ready" if n % 100 == 0 else "offer",
+                    "context": {},
+                    "dedupe_key": f"backlog:{n}",
+                    "channel": None,
+                    "marketing": n % 100 != 0,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now - timedelta(seconds=1),
+                    "created_at": now - timedelta(seconds=1),
+                }
+            )
+        async with engine.begin() as conn:
+            await _write(conn, {outbox: rows}, schema)
+        made += len(rows)
+
+
 def main() -> None:
     from benchmarks.common import bench_database
 
