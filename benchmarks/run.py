@@ -18,7 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
-from benchmarks import chat_updates, hot_paths, webhook_ingestion
+from benchmarks import chat_updates, hot_paths, outbox_backlog, webhook_ingestion
 from benchmarks.common import BenchDatabase, Comparison, bench_database
 from benchmarks.report import print_comparisons, write_json
 from benchmarks.seed import ROWS_PER_CUSTOMER, seed
@@ -27,7 +27,7 @@ from benchmarks.seed import ROWS_PER_CUSTOMER, seed
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--only", choices=["webhooks", "chat", "paths"], help="run one benchmark (default: all)"
+        "--only", choices=["webhooks", "chat", "paths", "outbox"], help="run one benchmark (default: all)"
     )
     parser.add_argument("--database-url", help="postgresql+asyncpg://... (default: a new SQLite file)")
     parser.add_argument("--requests", type=int, default=3000, help="measured operations per side")
@@ -72,6 +72,9 @@ async def run_on(
         # first, before the ingestion run adds its rows: the paths see exactly the seeded data
         console.print("[dim]per-customer paths: SELECT 1, then each read ...[/dim]")
         comparisons += await hot_paths.bench(seeded, args.seeded)
+    if seeded is not None and args.only in (None, "outbox"):
+        console.print("[dim]outbox lease: SELECT 1, then claim with 100 and 100 000 pending ...[/dim]")
+        comparisons += await outbox_backlog.bench(seeded, args.seeded)
     if args.only in (None, "webhooks"):
         console.print("[dim]webhook ingestion: bare FastAPI, then POST /webhooks/repairs ...[/dim]")
         comparisons.append(

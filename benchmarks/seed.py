@@ -260,22 +260,26 @@ async def seed(
     return time.perf_counter() - started
 
 
+BACKLOG_KEY = "backlog:"  # the dedupe keys of seed_backlog's messages start so
+
+
 async def seed_backlog(
-    engine: AsyncEngine, customers_count: int, pending: int, *, schema: str | None = None
+    engine: AsyncEngine, customers_count: int, pending: int, *, schema: str | None = None, first: int = 0
 ) -> None:
     """`pending` messages due now, as a campaign enqueues them (marketing), one customer each in
-    turn, plus one transactional message due now per 100 of them; written like `seed`."""
+    turn, plus one transactional message due now per 100 of them; written like `seed`. `first`:
+    how many an earlier call wrote (their keys are taken)."""
     now = datetime.now(UTC)
-    made = 0
-    while made < pending:
+    made = first
+    while made < first + pending:
         rows: list[dict[str, Any]] = []
-        for n in range(made, min(pending, made + CHUNK * OUTBOX_PER_CUSTOMER)):
+        for n in range(made, min(first + pending, made + CHUNK * OUTBOX_PER_CUSTOMER)):
             rows.append(
                 {
                     "customer_id": _customer_id(n % customers_count),
                     "template": "repair_ready" if n % 100 == 0 else "offer",
                     "context": {},
-                    "dedupe_key": f"backlog:{n}",
+                    "dedupe_key": f"{BACKLOG_KEY}{n}",
                     "channel": None,
                     "marketing": n % 100 != 0,
                     "status": "pending",
