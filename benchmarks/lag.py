@@ -47,6 +47,7 @@ class LagReport:
             return round(max(ages), 2) if ages else 0.0
 
         end = self.during[-1] if self.during else None
+        samples = self.during + self.after
         return {
             "max_oldest_pending_transactional_age_s_during": worst(self.during),
             "max_pending_transactional_during": max(
@@ -58,6 +59,8 @@ class LagReport:
             "drained_after_s": self.drained_after_s,
             "drain_cap_s": DRAIN_CAP,
             "samples_during": len(self.during),
+            # [seconds since the start, pending transactional, age of the oldest of them in s]
+            "timeline": [[s.at, s.pending_transactional, s.oldest_transactional_age_s] for s in samples],
         }
 
 
