@@ -34,7 +34,7 @@ from sqlalchemy import event
 
 from app.bootstrap import bootstrap, telegram_channel
 from app.settings import Settings
-from benchmarks.common import Child, Comparison, Result, bench_database, child_process, run_load
+from benchmarks.common import BenchDatabase, Child, Comparison, Result, child_process, given_or_new, run_load
 from benchmarks.webhook_ingestion import register_customers
 from bot.telegram.runtime import TelegramRuntime
 from domain.customers import Channel
@@ -46,12 +46,14 @@ _TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)")
 SQL_SAMPLE = 50  # updates whose SQL statements are counted, between the warm-up and the measurement
 
 
-def updates(count: int, customers: int, first_id: int) -> list[dict[str, Any]]:
-    """`/balance` from each customer in turn: consecutive updates are from different chats."""
+def updates(count: int, customers: int, first_id: int, spread: int = 1) -> list[dict[str, Any]]:
+    """`/balance` from each customer in turn: consecutive updates are from different chats.
+
+    The customers are 0, spread, 2 * spread, ...: on a seeded database spread over all N."""
     now = int(datetime.now(UTC).timestamp())
     made = []
     for index, update_id in zip(range(count), itertools.count(first_id), strict=False):
-        user_id = FIRST_USER_ID + index % customers
+        user_id = FIRST_USER_ID + index % customers * spread
         user = {"id": user_id, "is_bot": False, "first_name": "Иван", "language_code": "ru"}
         message = {
             "message_id": update_id,
@@ -156,18 +158,23 @@ async def bench(
     customers: int = 100,
     max_seconds: float = 45.0,
     database_url: str | None = None,
+    seeded: BenchDatabase | None = None,
+    spread: int = 1,
 ) -> Comparison:
+    """`seeded`: run on this already seeded database (benchmarks/seed.py), `/balance` from every
+    `spread`-th seeded customer, instead of a new database with `customers` registered."""
     warm = customers  # one update per customer: the first one refreshes last_inbound_at
     total = warm + SQL_SAMPLE + updates_count
     async with (
-        bench_database(database_url) as database,
+        given_or_new(database_url, seeded) as database,
         child_process("benchmarks.fake_bot_api", "--token", TOKEN, max_seconds=CHILD_MAX_SECONDS) as api,
     ):
-        await register_customers(database, customers)
+        if seeded is None:
+            await register_customers(database, customers)
 
         dp, bot = echo_bot(api.url)
         try:
-            raw = updates(total, customers, first_id=1)
+            raw = updates(total, customers, first_id=1, spread=spread)
             floor = await measure(
                 "aiogram echo bot", dp, bot, api, raw[:warm], raw[warm:], workers, max_seconds
             )
@@ -186,7 +193,7 @@ async def bench(
         runtime = container.channels[Channel.TELEGRAM]
         assert isinstance(runtime, TelegramRuntime)
         try:
-            raw = updates(total, customers, first_id=100_000)
+            raw = updates(total, customers, first_id=100_000, spread=spread)
             product = await measure(
                 "/balance, product dispatcher",
                 runtime.dispatcher,

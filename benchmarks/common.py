@@ -283,6 +283,16 @@ async def bench_database(postgres_url: str | None) -> AsyncIterator[BenchDatabas
         await admin.dispose()
 
 
+@contextlib.asynccontextmanager
+async def given_or_new(url: str | None, given: BenchDatabase | None) -> AsyncIterator[BenchDatabase]:
+    """`given` (a seeded database the caller owns and removes), else a new one of bench_database."""
+    if given is not None:
+        yield given
+        return
+    async with bench_database(url) as database:
+        yield database
+
+
 # --- child processes -------------------------------------------------------------------------
 
 

@@ -27,7 +27,8 @@ import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook
 
 from app.rules_file import load_rules
-from benchmarks.common import BenchDatabase, Comparison, Result, bench_database, child_process, run_load
+from benchmarks import lag
+from benchmarks.common import BenchDatabase, Comparison, Result, child_process, given_or_new, run_load
 from domain.customers import Channel, Registration
 from domain.reactions import ProgramReactions
 from domain.services.registration import register_customer
@@ -51,8 +52,13 @@ def phone_of(index: int) -> str:
     return f"+7916{index:07d}"
 
 
-def events(prefix: str, count: int, customers: int, base: datetime) -> Iterator[dict[str, Any]]:
-    """`count` events in rounds of: received(r), in_repair(r - LAG), completed(r - 2 * LAG)."""
+def events(
+    prefix: str, count: int, customers: int, base: datetime, spread: int = 1
+) -> Iterator[dict[str, Any]]:
+    """`count` events in rounds of: received(r), in_repair(r - LAG), completed(r - 2 * LAG).
+
+    The orders belong to customers 0, spread, 2 * spread, ... (`customers` of them): on a seeded
+    database (spread = N // customers) they are spread over all N."""
     made = 0
     round_ = 0
     while True:
@@ -65,7 +71,7 @@ def events(prefix: str, count: int, customers: int, base: datetime) -> Iterator[
                 continue
             if made == count:
                 return
-            yield _event(kind, f"{prefix}-{order}", phone_of(order % customers), base)
+            yield _event(kind, f"{prefix}-{order}", phone_of(order % customers * spread), base)
             made += 1
         round_ += 1
 
@@ -171,38 +177,48 @@ async def bench(
     max_seconds: float = 45.0,
     database_url: str | None = None,
     uvloop: bool = False,
+    seeded: BenchDatabase | None = None,
+    spread: int = 1,
 ) -> Comparison:
+    """`seeded`: run on this already seeded database (benchmarks/seed.py) instead of a new one
+    with `customers` registered; the orders then belong to every `spread`-th seeded customer."""
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     base = datetime.now(UTC) - timedelta(hours=2)
     loop_args = ["--uvloop"] if uvloop else []
-    async with bench_database(database_url) as database:
-        await register_customers(database, customers)
+    async with given_or_new(database_url, seeded) as database:
+        if seeded is None:
+            await register_customers(database, customers)
 
-        floor_warmup = sign_all(events("FW", warmup, customers, base), secret)
+        floor_warmup = sign_all(events("FW", warmup, customers, base, spread), secret)
         async with child_process(
             "benchmarks.serve", "floor", *loop_args, max_seconds=CHILD_MAX_SECONDS
         ) as srv:
-            floor_requests = sign_all(events("F", requests, customers, base), secret)
+            floor_requests = sign_all(events("F", requests, customers, base, spread), secret)
             floor = await load(
                 "bare FastAPI", srv.url, floor_requests, floor_warmup, workers, srv.pid, max_seconds
             )
 
-        product_warmup = sign_all(events("W", warmup, customers, base), secret)
+        before = await table_counts(database)  # a seeded database has events of its own
+        product_warmup = sign_all(events("W", warmup, customers, base, spread), secret)
         args = ["product", *database.child_args(), "--secret", secret, *loop_args]
         async with child_process("benchmarks.serve", *args, max_seconds=CHILD_MAX_SECONDS) as srv:
-            product_requests = sign_all(events("R", requests, customers, base), secret)
-            product = await load(
-                "POST /webhooks/repairs",
-                srv.url,
-                product_requests,
-                product_warmup,
-                workers,
-                srv.pid,
-                max_seconds,
-            )
+            product_requests = sign_all(events("R", requests, customers, base, spread), secret)
+            delivery = lag.LagReport()
+            async with lag.sampling(database, delivery):
+                product = await load(
+                    "POST /webhooks/repairs",
+                    srv.url,
+                    product_requests,
+                    product_warmup,
+                    workers,
+                    srv.pid,
+                    max_seconds,
+                )
+            await lag.drain(database, delivery)  # the server (and its delivery loop) still runs
+        product.notes["delivery_lag"] = delivery.summary()
         counts = await table_counts(database)
         product.notes["rows_after"] = counts
-        expected_events = warmup + product.requests
+        expected_events = before["processed_events"] + warmup + product.requests
         if counts["processed_events"] != expected_events:
             product.notes["warning"] = (
                 f"{counts['processed_events']} events recorded, {expected_events} sent: see errors"
