@@ -24,7 +24,9 @@ async def running_parts(container: Container, *, scheduler: bool = True) -> Asyn
     """Start the channels (webhook or polling), the delivery loop and (unless told not to) the
     scheduler; stop them on the way out."""
     stop = asyncio.Event()
-    jobs = Scheduler(container.jobs, container.settings.timezone) if scheduler else None
+    jobs = (
+        Scheduler(container.jobs, container.settings.timezone, clock=container.clock) if scheduler else None
+    )
     for runtime in container.channels.values():
         await runtime.start()
     delivery = container.delivery()

@@ -34,7 +34,7 @@ customers = sa.Table(
     sa.Column("birthday_set_at", UTCDateTime),
     sa.Column("tier_changed_at", UTCDateTime),
     sa.Column("referral_code", sa.String(64), unique=True),
-    # indexed (migration 0008): /invite counts a customer's friends on every view
+    # indexed (migration 0009): /invite counts a customer's friends on every view
     sa.Column("referred_by_id", BigId, sa.ForeignKey("customers.id"), index=True),
     sa.Column("deleted_at", UTCDateTime),
     sa.CheckConstraint("points_balance >= 0", name="balance_not_negative"),

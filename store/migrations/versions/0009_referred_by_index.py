@@ -5,16 +5,16 @@ PostgreSQL seq-scanned the whole customers table for every /invite (10 ms at 100
 SQLite, growing linearly). The index also serves the foreign key's own checks when a customer is
 deleted.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

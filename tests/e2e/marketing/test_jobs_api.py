@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -117,6 +118,34 @@ async def test_the_scheduler_starts_in_the_running_loop_and_stops(uow_factory, c
     finally:
         scheduler.stop()
     assert not scheduler.running
+
+
+def test_a_start_after_todays_time_finds_the_missed_run(uow_factory, clock, rules):
+    jobs = Jobs([CountingJob()], JobDeps(uow_factory, clock, rules, "Europe/Moscow"))
+    # 10:00 in Moscow: the 03:00 run of today has passed (a deploy, a crash overnight)
+    assert Scheduler(jobs, "Europe/Moscow", clock=clock).missed() == [("counting", date(2026, 11, 22))]
+
+
+async def test_the_scheduler_runs_a_missed_occurrence_at_start_and_retries_a_failed_run(
+    uow_factory, clock, rules
+):
+    job = CountingJob(fail=True)
+    jobs = Jobs([job], JobDeps(uow_factory, clock, rules, "Europe/Moscow"))
+    scheduler = Scheduler(jobs, "Europe/Moscow", clock=clock, retry_delay=timedelta(milliseconds=50))
+    scheduler.start()
+    try:
+        for _ in range(100):
+            if len(job.calls) >= 2:
+                job.fail = False  # the database is back
+            if job.calls and not job.fail and len(job.calls) >= 3:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        scheduler.stop()
+    assert job.calls[:3] == [date(2026, 11, 22)] * 3
+    async with uow_factory() as uow:
+        run = await uow.jobs.get("counting", "2026-11-22")
+    assert run is not None and run.finished_at is not None  # done once, on the third try
 
 
 async def test_the_reconciliation_publishes_its_mismatches_in_metrics(desk):
