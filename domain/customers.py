@@ -46,6 +46,9 @@ class ChannelIdentity:
     locale_hint: str | None = None
     last_inbound_at: datetime | None = None
     unreachable_at: datetime | None = None
+    # when the platform says the customer last blocked or unblocked the bot: a report older than
+    # that (they arrive out of order) changes nothing
+    membership_at: datetime | None = None
     id: int | None = None
 
 

@@ -51,6 +51,7 @@ channel_identities = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("last_inbound_at", UTCDateTime),
     sa.Column("unreachable_at", UTCDateTime),
+    sa.Column("membership_at", UTCDateTime),  # migration 0010
     sa.UniqueConstraint("channel", "external_id"),
 )
 

@@ -3,6 +3,10 @@
 Not an inbound message: a block is not the customer writing, so `last_inbound_at` stays as it was
 (delivery prefers the channel the customer last wrote from). Nothing is sent either way: a
 blocked bot cannot write, and an unblock needs no fanfare.
+
+`at` is when the platform says the change happened. Reports arrive out of order, so one older than
+the last change applied changes nothing: a late block does not undo a newer unblock (nor one the
+customer wrote after), a late unblock does not undo a newer block or a send refused since.
 """
 
 from __future__ import annotations
@@ -17,10 +21,15 @@ from domain.ports import UnitOfWork
 async def note_blocked(
     uow: UnitOfWork, channel: Channel, external_id: str, now: datetime
 ) -> ChannelBlocked | None:
-    """Mark the member's identity unreachable at once; None (nothing written) when it already was,
-    for a stranger and for a deleted account. The caller commits."""
+    """Mark the member's identity unreachable at once; None (no event) when it already was, when the
+    report is older than the last one applied or than the customer's last message, for a stranger
+    and for a deleted account. The caller commits."""
     identity = await _live_identity(uow, channel, external_id)
-    if identity is None or identity.unreachable_at is not None:
+    if identity is None or _stale(identity, now) or _before(now, identity.last_inbound_at):
+        return None
+    identity.membership_at = now
+    if identity.unreachable_at is not None:
+        await uow.identities.update(identity)
         return None
     identity.unreachable_at = now
     await uow.identities.update(identity)
@@ -32,16 +41,29 @@ async def note_blocked(
 async def note_unblocked(
     uow: UnitOfWork, channel: Channel, external_id: str, now: datetime
 ) -> ChannelUnblocked | None:
-    """Make the member's identity reachable again; None (nothing written) when it already was, for
-    a stranger and for a deleted account. The caller commits."""
+    """Make the member's identity reachable again; None (no event) when it already was, when the
+    report is older than the last one applied or than a refused send, for a stranger and for a
+    deleted account. The caller commits."""
     identity = await _live_identity(uow, channel, external_id)
-    if identity is None or identity.unreachable_at is None:
+    if identity is None or _stale(identity, now) or _before(now, identity.unreachable_at):
+        return None
+    identity.membership_at = now
+    if identity.unreachable_at is None:
+        await uow.identities.update(identity)
         return None
     identity.unreachable_at = None
     await uow.identities.update(identity)
     event = ChannelUnblocked(at=now, customer_id=identity.customer_id, channel=channel)
     await uow.record(event)
     return event
+
+
+def _stale(identity: ChannelIdentity, at: datetime) -> bool:
+    return _before(at, identity.membership_at)
+
+
+def _before(at: datetime, other: datetime | None) -> bool:
+    return other is not None and at < other
 
 
 async def _live_identity(uow: UnitOfWork, channel: Channel, external_id: str) -> ChannelIdentity | None:

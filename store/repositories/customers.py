@@ -119,6 +119,7 @@ class SqlIdentityRepository(IdentityRepository):
                 locale_hint=identity.locale_hint,
                 last_inbound_at=identity.last_inbound_at,
                 unreachable_at=identity.unreachable_at,
+                membership_at=identity.membership_at,
             )
         )
 

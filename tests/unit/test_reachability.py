@@ -58,3 +58,36 @@ async def test_a_stranger_or_a_deleted_account_changes_nothing(rules, clock):
         assert await note_blocked(uow, Channel.TELEGRAM, TG, clock.now()) is None
         await uow.commit()
     assert (await _identity(uow)).unreachable_at is None
+
+
+async def test_reports_arriving_out_of_order_never_undo_a_newer_change(rules, clock):
+    uow = FakeUnitOfWork()
+    await registered(uow, rules, clock.now() - timedelta(days=1))
+    t0 = clock.now()
+    async with uow:
+        # blocked at t0, unblocked at t0+2; the unblock's report comes first
+        assert await note_unblocked(uow, Channel.TELEGRAM, TG, t0 + timedelta(minutes=2)) is None
+        assert await note_blocked(uow, Channel.TELEGRAM, TG, t0) is None  # late: ignored
+        await uow.commit()
+    assert (await _identity(uow)).unreachable_at is None
+    async with uow:
+        assert await note_blocked(uow, Channel.TELEGRAM, TG, t0 + timedelta(minutes=5)) is not None
+        assert await note_unblocked(uow, Channel.TELEGRAM, TG, t0 + timedelta(minutes=4)) is None  # late
+        await uow.commit()
+    assert (await _identity(uow)).unreachable_at == t0 + timedelta(minutes=5)
+
+
+async def test_an_unblock_older_than_a_refused_send_and_a_block_older_than_a_message_change_nothing(
+    rules, clock
+):
+    uow = FakeUnitOfWork()
+    await registered(uow, rules, clock.now())
+    async with uow:
+        # the customer wrote at clock.now() (registration): a block dated before that is stale
+        assert await note_blocked(uow, Channel.TELEGRAM, TG, clock.now() - timedelta(seconds=1)) is None
+        identity = await uow.identities.get(Channel.TELEGRAM, TG)
+        identity.unreachable_at = clock.now() + timedelta(minutes=10)  # a send answered 403 then
+        await uow.identities.update(identity)
+        assert await note_unblocked(uow, Channel.TELEGRAM, TG, clock.now() + timedelta(minutes=5)) is None
+        await uow.commit()
+    assert (await _identity(uow)).unreachable_at == clock.now() + timedelta(minutes=10)

@@ -8,7 +8,7 @@ write, and an unblock needs no fanfare (the customer's next message is answered 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -37,9 +37,11 @@ def by_the_customer(update: ChatMemberUpdated, bot: Bot) -> bool:
 async def _apply(
     change: Change, update: ChatMemberUpdated, uow: Callable[[], UnitOfWork], clock: Clock
 ) -> None:
+    # Telegram's time of the change orders the reports (never later than ours: a clock skew)
+    at = min(update.date.astimezone(UTC), clock.now())
     async with uow() as unit:
-        if await change(unit, Channel.TELEGRAM, str(update.from_user.id), clock.now()) is not None:
-            await unit.commit()
+        await change(unit, Channel.TELEGRAM, str(update.from_user.id), at)
+        await unit.commit()  # the change, or only the time of a report that changed nothing
 
 
 async def blocked(update: ChatMemberUpdated, uow: Callable[[], UnitOfWork], clock: Clock) -> None:
