@@ -263,7 +263,9 @@ async def naive_delivery(api: Child, window: float, start: int) -> dict[str, Any
     return {"rate": rate_of(stats["times"]), "refused_429": refused, "accepted": stats["accepted"]}
 
 
-async def bench(customers: int, window: float, database_url: str | None, console: Console) -> dict[str, Any]:
+async def bench(
+    customers: int, window: float, database_url: str | None, console: Console, latency_ms: float = 0.0
+) -> dict[str, Any]:
     async with bench_database(database_url) as database:
         console.print(f"[dim]seeding {customers} members ...[/dim]")
         seeded = await seed(database, customers)
@@ -276,6 +278,8 @@ async def bench(customers: int, window: float, database_url: str | None, console
             TOKEN,
             "--per-second",
             str(LIMIT),
+            "--latency-ms",
+            str(latency_ms),
             max_seconds=4 * window + 120,
         ) as api:
             console.print(f"[dim]product delivery: {window:.0f} s, kill -9, {window:.0f} s ...[/dim]")
@@ -285,6 +289,7 @@ async def bench(customers: int, window: float, database_url: str | None, console
     return {
         "database": database.kind,
         "customers": customers,
+        "latency_ms": latency_ms,
         "seed_seconds": round(seeded, 2),
         "enqueue_seconds": round(queued["seconds"], 2),
         "queued": queued["queued"],
@@ -298,7 +303,8 @@ async def bench(customers: int, window: float, database_url: str | None, console
 def report(result: dict[str, Any], console: Console) -> None:
     product, naive = result["product"], result["naive"]
     console.print(
-        f"\n[bold]Campaign to {result['customers']:,} members on {result['database']}[/bold]\n"
+        f"\n[bold]Campaign to {result['customers']:,} members on {result['database']}, "
+        f"{result['latency_ms']:.0f} ms per send round trip[/bold]\n"
         f"  resolve + snapshot + enqueue: {result['enqueue_seconds']} s ({result['queued']:,} queued; "
         f"job counts {result['job_counts']})\n"
         f"  rendering the template for all of them: {result['render_seconds_for_all']} s (done at delivery)\n"
@@ -321,10 +327,13 @@ def main() -> None:
         "--window", type=float, default=40.0, help="seconds of delivery before and after the kill"
     )
     parser.add_argument("--database-url", help="postgresql+asyncpg://... (default: a new SQLite file)")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="the fake Bot API's round trip per send"
+    )
     args = parser.parse_args()
     console = Console()
     with contextlib.suppress(KeyboardInterrupt):
-        result = asyncio.run(bench(args.customers, args.window, args.database_url, console))
+        result = asyncio.run(bench(args.customers, args.window, args.database_url, console, args.latency_ms))
         report(result, console)
 
 

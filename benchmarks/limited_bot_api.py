@@ -1,6 +1,6 @@
 """A child process: a fake Telegram Bot API that enforces Telegram's broadcast limits, on 127.0.0.1.
 
-    python -m benchmarks.limited_bot_api --token TOKEN [--per-second 30] [--per-chat-seconds 1]
+    python -m benchmarks.limited_bot_api --token T [--per-second 30] [--per-chat-seconds 1] [--latency-ms 0]
 
 `sendMessage` beyond `--per-second` accepted messages within any sliding second, or to a chat that
 got one less than `--per-chat-seconds` ago, is refused like Telegram does: 429 with
@@ -29,8 +29,9 @@ BOT = {"id": 42, "is_bot": True, "first_name": "Loyalty", "username": "loyalty_b
 
 
 class LimitedBotApi:
-    def __init__(self, token: str, per_second: int, per_chat_seconds: float) -> None:
+    def __init__(self, token: str, per_second: int, per_chat_seconds: float, latency: float = 0.0) -> None:
         self.token = token
+        self.latency = latency
         self.per_second = per_second
         self.per_chat_seconds = per_chat_seconds
         self._ids = itertools.count(7000)
@@ -67,6 +68,9 @@ class LimitedBotApi:
             return web.json_response({"ok": True, "result": BOT})
         if method != "sendmessage":
             return web.json_response({"ok": True, "result": True})
+        if self.latency:
+            # the way to Telegram and back, half before the server counts the message, half after
+            await asyncio.sleep(self.latency / 2)
         now = time.monotonic()
         chat = int(str(params["chat_id"]))
         while self.window and self.window[0] <= now - 1.0:
@@ -88,6 +92,8 @@ class LimitedBotApi:
             "from": BOT,
             "text": str(params.get("text", "")),
         }
+        if self.latency:
+            await asyncio.sleep(self.latency / 2)
         return web.json_response({"ok": True, "result": message})
 
     async def stats(self, _request: web.Request) -> web.Response:
@@ -107,8 +113,10 @@ class LimitedBotApi:
         return web.json_response({"ok": True})
 
 
-async def serve(token: str, per_second: int, per_chat_seconds: float, max_seconds: float) -> None:
-    fake = LimitedBotApi(token, per_second, per_chat_seconds)
+async def serve(
+    token: str, per_second: int, per_chat_seconds: float, latency: float, max_seconds: float
+) -> None:
+    fake = LimitedBotApi(token, per_second, per_chat_seconds, latency)
     app = web.Application()
     app.router.add_post("/bot{token}/{method}", fake.handle)
     app.router.add_get("/stats", fake.stats)
@@ -132,10 +140,15 @@ def main() -> None:
     parser.add_argument("--token", required=True)
     parser.add_argument("--per-second", type=int, default=30)
     parser.add_argument("--per-chat-seconds", type=float, default=1.0)
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="round trip added to each send")
     parser.add_argument("--max-seconds", type=float, default=600)
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.token, args.per_second, args.per_chat_seconds, args.max_seconds))
+        asyncio.run(
+            serve(
+                args.token, args.per_second, args.per_chat_seconds, args.latency_ms / 1000, args.max_seconds
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ class RetryLater:
 
     after_seconds: float
     reason: str
+    # False: the sender held it back itself (the channel is paused) and the platform never saw it,
+    # so it costs no attempt
+    tried: bool = True
 
 
 @dataclass(frozen=True)

@@ -45,15 +45,19 @@ class TelegramSender(MessageSender):
         self._paused_until = 0.0  # time.monotonic() before which Telegram asked us to keep quiet
 
     async def send(self, identity: ChannelIdentity, message: OutboxMessage, text: str) -> SendResult:
-        wait = self._paused_until - time.monotonic()
-        if wait > 0:
-            return RetryLater(wait, "paused after Telegram's flood control")
         try:
             chat_id = int(identity.external_id)
         except ValueError:
             return Failed(f"not a Telegram chat id: {identity.external_id!r}")
+        if (paused := self._paused()) is not None:
+            return paused
         async with self._chat_limiter(identity.external_id), self._global:
-            return await self._send(chat_id, text)
+            # again: a 429 may have come back to another sender while this one waited its turn
+            return self._paused() or await self._send(chat_id, text)
+
+    def _paused(self) -> RetryLater | None:
+        wait = self._paused_until - time.monotonic()
+        return RetryLater(wait, "paused after Telegram's flood control", tried=False) if wait > 0 else None
 
     async def _send(self, chat_id: int, text: str) -> SendResult:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
@@ -54,7 +55,7 @@ def _membership(update_id: int, old: str, new: str):
     change = {
         "chat": {"id": USER_ID, "type": "private", "first_name": "Ivan"},
         "from": user,
-        "date": 1_790_000_000,
+        "date": int(datetime(2026, 11, 22, 7, 0, tzinfo=UTC).timestamp()),  # the test clock's now
         "old_chat_member": member(old),
         "new_chat_member": member(new),
     }
