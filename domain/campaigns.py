@@ -113,8 +113,10 @@ class CampaignRun:
     scheduled_for: datetime
     started_at: datetime
     status: CampaignRunStatus = CampaignRunStatus.SENDING
-    # the snapshot is taken in pages of the segment by customer id; `cursor` is the last id taken
+    # the snapshot is taken in pages of customer ids, from the first to `last_customer_id` (the
+    # highest when the run started: who joins later is not in it); `cursor` is where it stands
     cursor: int = 0
+    last_customer_id: int = 0
     snapshot_done: bool = False
     recipients: int = 0
     holdout: int = 0

@@ -97,6 +97,17 @@ class SegmentRepository(abc.ABC):
     ) -> list[int]:
         """Ids above `after_id`, ascending: page through a whole segment without OFFSET."""
 
+    @abc.abstractmethod
+    async def member_ids_between(
+        self, spec: SegmentFilter, now: datetime, *, after_id: int, up_to_id: int
+    ) -> list[int]:
+        """The members with after_id < id <= up_to_id, ascending. A range of ids, not a count: the
+        cost of a page is bounded by its span whatever the planner believes about the tables."""
+
+    @abc.abstractmethod
+    async def last_customer_id(self) -> int:
+        """The highest customer id so far (0 for none): where a snapshot taken now ends."""
+
 
 def parse_segment_filter(
     raw: object, *, tiers: Iterable[str], locales: Iterable[str] = ("ru", "en")

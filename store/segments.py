@@ -119,3 +119,13 @@ class SqlSegmentRepository(SegmentRepository):
         c = customers.c
         stmt = audience(spec, now, c.id).where(c.id > after_id).order_by(c.id).limit(limit)
         return list((await self._s.scalars(stmt)).all())
+
+    async def member_ids_between(
+        self, spec: SegmentFilter, now: datetime, *, after_id: int, up_to_id: int
+    ) -> list[int]:
+        c = customers.c
+        stmt = audience(spec, now, c.id).where(c.id > after_id, c.id <= up_to_id).order_by(c.id)
+        return list((await self._s.scalars(stmt)).all())
+
+    async def last_customer_id(self) -> int:
+        return int(await self._s.scalar(sa.select(sa.func.max(customers.c.id))) or 0)

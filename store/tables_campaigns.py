@@ -44,6 +44,7 @@ campaign_runs = sa.Table(
     sa.Column("started_at", UTCDateTime, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("cursor", BigId, nullable=False, server_default="0"),
+    sa.Column("last_customer_id", BigId, nullable=False, server_default="0"),
     sa.Column("snapshot_done", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("recipients", sa.Integer, nullable=False, server_default="0"),
     sa.Column("holdout", sa.Integer, nullable=False, server_default="0"),

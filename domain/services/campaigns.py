@@ -200,7 +200,10 @@ async def start_campaign_run(
     if campaign.finished or due is None or due > now:
         return None
     assert campaign.id is not None
-    run = await uow.campaigns.add_run(CampaignRun(campaign.id, scheduled_for=due, started_at=now))
+    last = await uow.segments.last_customer_id()
+    run = await uow.campaigns.add_run(
+        CampaignRun(campaign.id, scheduled_for=due, started_at=now, last_customer_id=last)
+    )
     # A schedule missed while nothing ran (a long outage) starts one run, not one per occurrence.
     campaign.next_run_at = (
         schedules.parse(campaign.cron).next_after(max(due, now)) if campaign.cron is not None else None
@@ -213,8 +216,8 @@ async def start_campaign_run(
 async def take_snapshot_page(
     uow: UnitOfWork, run_id: int, *, rules: ProgramRules, now: datetime, page: int
 ) -> bool:
-    """Snapshot the next `page` members of the run's segment (as of the run's start) and queue
-    their messages; True once the snapshot is complete (or the run is over)."""
+    """Snapshot the members of the run's segment among the next `page` customer ids (as of the
+    run's start) and queue their messages; True once the snapshot is complete (or the run over)."""
     found = await uow.campaigns.get_run(run_id)
     if found is None:
         return True
@@ -223,12 +226,13 @@ async def take_snapshot_page(
     if run is None or run.snapshot_done or run.status is not CampaignRunStatus.SENDING:
         return True
     assert campaign.id is not None and run.id is not None
+    up_to = min(run.cursor + page, run.last_customer_id)
     try:
         spec = campaign_segment(campaign, rules)
     except InvalidSegment:
         ids: list[int] = []  # the rules lost a tier the filter names: nobody matches it any more
     else:
-        ids = await uow.segments.member_ids(spec, run.started_at, after_id=run.cursor, limit=page)
+        ids = await uow.segments.member_ids_between(spec, run.started_at, after_id=run.cursor, up_to_id=up_to)
     recipients = [Recipient(cid, in_holdout(campaign.id, cid, campaign.holdout_percent)) for cid in ids]
     message = OutboxMessage(
         0,  # each recipient's own
@@ -240,11 +244,11 @@ async def take_snapshot_page(
         campaign_run_id=run.id,
     )
     await uow.campaigns.add_recipients(run.id, recipients, message)
-    run.cursor = ids[-1] if ids else run.cursor
+    run.cursor = up_to
     held = sum(1 for r in recipients if r.holdout)
     run.recipients += len(recipients) - held
     run.holdout += held
-    run.snapshot_done = len(ids) < page
+    run.snapshot_done = up_to >= run.last_customer_id
     await uow.campaigns.update_run(run)
     return run.snapshot_done
 

@@ -19,9 +19,9 @@ from scheduler.recurrence import CronSchedules
 log = logging.getLogger(__name__)
 
 DUE_BATCH = 100
-# Members snapshotted and queued per transaction: large enough that 100 000 recipients take a few
-# seconds, small enough that SQLite's write lock is never held for long.
-PAGE = 2000
+# Customer ids looked at per transaction: large enough that 100 000 recipients take a second or
+# two, small enough that SQLite's write lock is never held for long.
+PAGE = 5000
 
 
 class Campaigns(Job):

@@ -134,6 +134,7 @@ class SqlCampaignRepository(CampaignRepository):
             .values(
                 status=run.status.value,
                 cursor=run.cursor,
+                last_customer_id=run.last_customer_id,
                 snapshot_done=run.snapshot_done,
                 recipients=run.recipients,
                 holdout=run.holdout,

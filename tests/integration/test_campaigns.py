@@ -15,7 +15,14 @@ from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered, Failed, MessageSender, SendResult, Skipped, Unreachable
 from domain.ledger import EntryKind
 from domain.outbox import OutboxMessage
-from domain.services.campaigns import CampaignDraft, cancel_campaign, create_campaign, queue_test_message
+from domain.services.campaigns import (
+    CampaignDraft,
+    cancel_campaign,
+    create_campaign,
+    queue_test_message,
+    start_campaign_run,
+    take_snapshot_page,
+)
 from domain.services.registration import set_marketing_consent
 from messages import LOCALES, Renderer
 from messages.campaigns import SandboxedCampaignTexts
@@ -376,3 +383,19 @@ async def test_a_test_send_queued_before_an_opt_out_is_not_sent(uow_factory, rul
     sender = RecordingSender()
     await _drain(_delivery(uow_factory, sender, clock, rules))
     assert sender.sent == []
+
+
+async def test_the_snapshot_is_of_the_members_there_when_the_run_started(uow_factory, rules, clock):
+    early = await _members(uow_factory, rules, clock, 3)
+    cid = await _create(uow_factory, rules, clock)
+    async with uow_factory() as uow:
+        run = await start_campaign_run(uow, cid, schedules=CronSchedules(TZ, clock), now=clock.now())
+        await uow.commit()
+    await _members(uow_factory, rules, clock, 2, start=40)  # they join while the snapshot is taken
+    done = False
+    while not done:
+        async with uow_factory() as uow:
+            done = await take_snapshot_page(uow, run.id, rules=rules, now=clock.now(), page=2)
+            await uow.commit()
+    _, stats = await _campaign(uow_factory, cid)
+    assert stats.recipients == len(early) == 3
