@@ -6,6 +6,7 @@ import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,7 +27,7 @@ from domain.rules import ProgramRules
 from messages import LOCALES, Renderer
 from messages.campaigns import SandboxedCampaignTexts
 from scheduler.campaign_messages import CampaignComposer
-from scheduler.delivery import Delivery
+from scheduler.delivery import LEASE, Delivery
 from scheduler.jobs import JobDeps, Jobs, build_jobs
 from scheduler.recurrence import CronSchedules
 from store.chat_state import SqlChatStateStore
@@ -54,7 +55,9 @@ class Container:
     def senders(self) -> dict[Channel, MessageSender]:
         return {channel: runtime.sender for channel, runtime in self.channels.items()}
 
-    def delivery(self, senders: Mapping[Channel, MessageSender] | None = None) -> Delivery:
+    def delivery(
+        self, senders: Mapping[Channel, MessageSender] | None = None, *, lease: timedelta = LEASE
+    ) -> Delivery:
         """The outbox delivery over these channels' senders (or the given ones), under the rules."""
         return Delivery(
             self.uow,
@@ -70,6 +73,7 @@ class Container:
                 self.clock,
                 default_locale=self.settings.default_locale,
             ),
+            lease=lease,
         )
 
     @property
