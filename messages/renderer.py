@@ -72,6 +72,11 @@ def _plain_formatters() -> dict[str, Callable[..., Any]]:
     return {"b": str, "i": str, "code": str, "link": lambda text, url: f"{text} ({url})"}
 
 
+def _capitalize_first(text: str) -> str:
+    """The first letter up, the rest as it is (Jinja's `capitalize` lowercases the rest: «Iphone»)."""
+    return text[:1].upper() + text[1:]
+
+
 class Renderer:
     def __init__(
         self, *, timezone: str = "Europe/Moscow", currency: str = "RUB", templates: Path = TEMPLATES
@@ -94,6 +99,7 @@ class Renderer:
             keep_trailing_newline=False,
         )
         env.filters.update(formatters)
+        env.filters["capitalize_first"] = _capitalize_first
         env.globals["e"] = escape if html else str
         return env
 
