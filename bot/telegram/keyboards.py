@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from aiogram.types import (
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -58,7 +59,13 @@ def share_phone(texts: Texts) -> ReplyKeyboardMarkup:
         keyboard=[[KeyboardButton(text=texts.label("share_phone"), request_contact=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
+        input_field_placeholder=texts.label("phone_placeholder"),
     )
+
+
+def type_birthday(texts: Texts) -> ForceReply:
+    """The input field opens with the date format in it: the answer is typed, not tapped."""
+    return ForceReply(input_field_placeholder=texts.label("birthday_placeholder"))
 
 
 def remove() -> ReplyKeyboardRemove:
