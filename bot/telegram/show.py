@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InaccessibleMessage, InlineKeyboardMarkup, MaybeInaccessibleMessage
+from aiogram.types import InaccessibleMessage, InlineKeyboardMarkup, Message
 
 from bot.screens import Screens
 from bot.telegram import keyboards as kb
@@ -23,7 +23,7 @@ async def show_screen(
     screens: Screens,
     texts: Texts,
     *,
-    in_place_of: MaybeInaccessibleMessage | None = None,
+    in_place_of: Message | InaccessibleMessage | None = None,
 ) -> None:
     """Send the screen, or, for a menu tap (`in_place_of` the bot's message), edit that message.
 
@@ -37,7 +37,7 @@ async def show_screen(
 
     text = await screens.render(name, customer.id, "telegram", invite_link_for=invite_link_for)
     markup = _keyboard(name, customer, texts, invite_link_for)
-    if in_place_of is not None and not isinstance(in_place_of, InaccessibleMessage):
+    if isinstance(in_place_of, Message):
         try:
             await bot.edit_message_text(
                 text=text, chat_id=chat_id, message_id=in_place_of.message_id, reply_markup=markup
