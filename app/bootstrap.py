@@ -146,7 +146,7 @@ def bootstrap(
     sessions = session_factory(engine)
     clock = clock or SystemClock()
     reactions = ProgramReactions(rules)
-    renderer = Renderer(timezone=settings.timezone, currency=rules.currency)
+    renderer = Renderer(timezone=settings.timezone, currency=rules.currency, shop=rules.shop)
 
     def new_uow() -> UnitOfWork:
         return SqlUnitOfWork(sessions, reactions)

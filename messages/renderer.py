@@ -23,6 +23,8 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 from markupsafe import Markup, escape
 
+from domain.shop import Shop
+
 LOCALES = ("ru", "en")
 CHANNELS = ("telegram", "whatsapp", "plain")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -79,10 +81,17 @@ def _capitalize_first(text: str) -> str:
 
 class Renderer:
     def __init__(
-        self, *, timezone: str = "Europe/Moscow", currency: str = "RUB", templates: Path = TEMPLATES
+        self,
+        *,
+        timezone: str = "Europe/Moscow",
+        currency: str = "RUB",
+        templates: Path = TEMPLATES,
+        shop: Shop | None = None,
     ) -> None:
+        """`shop` (the rules file's `[shop]`) is every template's `shop`: its card in the text's language."""
         self._tz = ZoneInfo(timezone)
         self._currency = currency
+        self._shop = shop
         self._envs = {
             "telegram": self._env(templates, html=True, formatters=_html_formatters()),
             "whatsapp": self._env(templates, html=False, formatters=_whatsapp_formatters()),
@@ -163,4 +172,5 @@ class Renderer:
             "form": form,
             "bar": bar,
             "locale": locale,
+            "shop": self._shop.card(locale) if self._shop else None,
         }

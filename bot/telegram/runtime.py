@@ -17,6 +17,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 
 from bot.deps import ChatDeps
 from bot.telegram.commands import set_commands
+from bot.telegram.descriptions import set_descriptions
 from bot.telegram.dispatcher import build_dispatcher
 from bot.telegram.limits import SplitLongMessages
 from bot.telegram.sender import GLOBAL_RATE, PER_CHAT_RATE, TelegramSender
@@ -67,6 +68,7 @@ class TelegramRuntime:
             forgotten = await storage.purge(self.deps.clock.now() - ABANDONED_DIALOGUE)
             if forgotten:
                 log.info("telegram: forgot %s abandoned dialogues", forgotten)
+        await set_descriptions(self.bot, self.deps.renderer, self.deps.default_locale)
         try:
             await set_commands(self.bot, self.deps.renderer, self.deps.default_locale)
             if self.webhook_url:

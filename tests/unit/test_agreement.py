@@ -23,8 +23,10 @@ from messages.renderer import CHANNELS, plural_word
 from tests.samples import all_samples
 from tests.samples.screens import SAMPLES as SCREENS
 from tests.samples.screens import _repair
+from tests.samples.shop import SHOP
 
 renderer = Renderer()
+RENDERERS = {"no shop": renderer, "shop": Renderer(shop=SHOP)}
 SAMPLES = all_samples()
 NUMBERS = (1, 2, 5, 11, 21, 22, 25, 101, 111)
 
@@ -246,12 +248,13 @@ def _check_russian_counts(text: str) -> None:
         assert verb == plural_word("ru", "will_expire", count), match.group(0)
 
 
+@pytest.mark.parametrize("shop", sorted(RENDERERS))
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("n", NUMBERS)
-def test_every_template_reads_right_with_every_number(locale: str, n: int):
+def test_every_template_reads_right_with_every_number(locale: str, n: int, shop: str):
     for name, sample in sorted(SAMPLES.items()):
         for channel in CHANNELS:
-            text = renderer.render(name, locale, channel, **_with_number(sample, n))
+            text = RENDERERS[shop].render(name, locale, channel, **_with_number(sample, n))
             assert text.strip(), name
             if channel != "plain":
                 continue
