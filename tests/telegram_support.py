@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.bootstrap import Container, bootstrap
 from app.settings import Settings
 from bot.telegram.dispatcher import build_dispatcher
-from bot.telegram.runtime import BOT_DEFAULTS
+from bot.telegram.runtime import BOT_DEFAULTS, staff_desk
 from bot.telegram.storage import DatabaseStorage, HashedKeyBuilder, dialogue_secret
 from domain.clock import FixedClock
 from domain.rules import ProgramRules
@@ -237,9 +237,11 @@ class TelegramWorld:
         storage = DatabaseStorage(store, HashedKeyBuilder(dialogue_secret(TOKEN)))
         dp = build_dispatcher(self.container.chat, storage)
         session = RecordingSession()
+        bot = Bot(TOKEN, session=session, default=BOT_DEFAULTS)
+        dp["staff"] = staff_desk(bot, self.container.chat)  # as build_telegram does
         return Chat(
             dp=dp,
-            bot=Bot(TOKEN, session=session, default=BOT_DEFAULTS),
+            bot=bot,
             session=session,
             clock=self.clock,
             **kwargs,

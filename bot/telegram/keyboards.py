@@ -15,6 +15,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.telegram.callbacks import (
+    AskCb,
     ConsentCb,
     DeleteCb,
     LanguageCb,
@@ -33,8 +34,13 @@ def main_menu(texts: Texts) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for screen in MENU_SCREENS:
         kb.button(text=texts.label(screen), callback_data=ScreenCb(name=screen))
+    kb.button(text=texts.label("ask"), callback_data=AskCb())
     kb.adjust(2)
     return kb.as_markup()
+
+
+def type_question(texts: Texts) -> ForceReply:
+    return ForceReply(input_field_placeholder=texts.label("question_placeholder"))
 
 
 def _menu_button(texts: Texts) -> InlineKeyboardButton:
