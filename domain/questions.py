@@ -17,7 +17,7 @@ from domain.ports import UnitOfWork
 from domain.repairs import Repair
 
 MAX_QUESTION = 2000  # characters: the staff chat's card keeps well inside Telegram's 4096
-MAX_REPLY = 3000
+MAX_REPLY = 3000  # a longer staff reply is refused (the edge says so), never cut
 WHATSAPP_WINDOW = timedelta(hours=24)  # outside it WhatsApp takes only approved templates
 
 
@@ -99,7 +99,7 @@ async def relay_staff_reply(
         OutboxMessage(
             customer_id=customer_id,
             template="staff_reply",
-            context={"text": text.strip()[:MAX_REPLY]},
+            context={"text": text.strip()},
             dedupe_key=f"staff_reply:{reply_key}",
             created_at=now,
             channel=channel.value,

@@ -150,6 +150,28 @@ async def test_a_reply_from_another_group_or_to_another_message_is_ignored(world
     assert await _outbox(world) == []
 
 
+async def test_a_reply_too_long_or_not_text_is_refused_and_the_staff_is_told(world):
+    chat = world.new_chat()
+    await register(chat)
+    card = await _ask_in_telegram(world, chat)
+    long = await chat.feed(_staff_update(chat, "а" * 3001, _plain(card)))
+    assert "ответ длиннее 3\xa0000 символов" in _sent_to(long, STAFF)[0].text
+    update = _staff_update(chat, "", _plain(card), message_id=502)
+    del update["message"]["text"]
+    update["message"]["sticker"] = {
+        "file_id": "s",
+        "file_unique_id": "s",
+        "type": "regular",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+    }
+    sticker = await chat.feed(update)
+    assert "можно переслать только текст" in _sent_to(sticker, STAFF)[0].text
+    assert await _outbox(world) == []
+
+
 async def test_a_reply_to_a_customer_who_left_is_not_queued_and_the_staff_is_told(world):
     chat = world.new_chat()
     await register(chat)

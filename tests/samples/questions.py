@@ -27,7 +27,7 @@ SAMPLES: dict[str, dict[str, object]] = {
         "tier_name": "Silver",
         "ref": "#q_7_wa_0123456789abcdef",
     },
-    "staff_reply_result": {"outcome": "outside_whatsapp_window", "channel": "whatsapp"},
+    "staff_reply_result": {"outcome": "outside_whatsapp_window", "channel": "whatsapp", "limit": 3000},
     "staff_reply": {"text": "Tomorrow after 12:00."},
     "tg_ask_question": {},
     "tg_question_sent": {},

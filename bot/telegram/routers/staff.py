@@ -16,7 +16,7 @@ from bot.staff import parse_question_ref
 from bot.telegram.filters import StaffChat
 from domain.clock import Clock
 from domain.ports import UnitOfWork
-from domain.questions import relay_staff_reply
+from domain.questions import MAX_REPLY, relay_staff_reply
 from messages import Renderer
 
 
@@ -38,13 +38,17 @@ async def staff_message(
     customer_id, channel = ref
     if not (message.text or "").strip():
         outcome = "text_only"
+    elif len(message.text or "") > MAX_REPLY:
+        outcome = "too_long"  # refused whole rather than cut: the customer must get what was written
     else:
         async with uow() as unit:
             key = f"{message.chat.id}:{message.message_id}"
             result = await relay_staff_reply(unit, customer_id, channel, message.text or "", key, clock.now())
             await unit.commit()
         outcome = result.value
-    note = renderer.render("staff_reply_result", default_locale, "telegram", outcome=outcome, channel=channel)
+    note = renderer.render(
+        "staff_reply_result", default_locale, "telegram", outcome=outcome, channel=channel, limit=MAX_REPLY
+    )
     await message.reply(note)
 
 
