@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +18,7 @@ from app.rules_file import load_rules
 from app.settings import Settings
 from bot.deps import ChatDeps, PrivacyPolicy
 from bot.runtime import ChannelRuntime
-from bot.telegram.runtime import TelegramConfig, TelegramRuntime, build_telegram
+from bot.telegram.runtime import TelegramConfig, TelegramRuntime, build_telegram, staff_desk
 from bot.telegram.storage import build_storage, dialogue_secret
 from bot.whatsapp.runtime import WhatsAppConfig, WhatsAppRuntime
 from domain.clock import Clock, SystemClock
@@ -144,7 +147,10 @@ def whatsapp_channel(container: Container) -> WhatsAppRuntime | None:
         templates=settings.twilio_content_templates,
         rate_per_second=settings.whatsapp_rate_per_second,
     )
-    return WhatsAppRuntime(config, container.chat)
+    # A WhatsApp customer's question goes to the staff chat through the Telegram bot, when there is one.
+    telegram = container.channels.get(Channel.TELEGRAM)
+    desk = staff_desk(telegram.bot, container.chat) if isinstance(telegram, TelegramRuntime) else None
+    return WhatsAppRuntime(config, dataclasses.replace(container.chat, staff=desk))
 
 
 DEFAULT_CHANNELS: dict[Channel, ChannelBuilder] = {
@@ -167,7 +173,7 @@ def bootstrap(
     sessions = session_factory(engine)
     clock = clock or SystemClock()
     reactions = ProgramReactions(rules)
-    renderer = Renderer(timezone=settings.timezone, currency=rules.currency)
+    renderer = Renderer(timezone=settings.timezone, currency=rules.currency, shop=rules.shop)
 
     def new_uow() -> UnitOfWork:
         return SqlUnitOfWork(sessions, reactions)
@@ -180,6 +186,8 @@ def bootstrap(
         policy=PrivacyPolicy(str(settings.privacy_policy_url), settings.privacy_policy_version),
         timezone=settings.timezone,
         default_locale=settings.default_locale,
+        staff_chat_id=settings.staff_telegram_chat_id,
+        staff_secret=_staff_secret(settings),
     )
     container = Container(
         settings=settings, rules=rules, engine=engine, uow=new_uow, renderer=renderer, clock=clock, chat=chat
@@ -191,6 +199,14 @@ def bootstrap(
         if runtime is not None:
             container.channels[channel] = runtime
     return container
+
+
+def _staff_secret(settings: Settings) -> str:
+    """Signs the references on question cards; from the bot token, so every replica agrees."""
+    token = settings.telegram_bot_token
+    if token is None:
+        return ""
+    return hmac.new(token.get_secret_value().encode(), b"staff-questions", hashlib.sha256).hexdigest()
 
 
 def _secret(value: Any) -> str | None:

@@ -8,10 +8,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import phonenumbers
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain import rules as d
 from domain.repairs import DeviceCategory
+from domain.shop import Shop
 
 DEFAULT_RULES = Path(__file__).parent / "program_rules.toml"
 KNOWN_PERKS = frozenset({"extra_warranty_months", "free_diagnostics", "priority_queue"})
@@ -137,6 +148,52 @@ class _Offer(_Strict):
     promo_code: str | None = None
 
 
+class _InBothLanguages(_Strict):
+    """A text the customer reads, in each of the product's languages (ru and en), none left out."""
+
+    ru: Annotated[str, Field(min_length=1, max_length=160)]
+    en: Annotated[str, Field(min_length=1, max_length=160)]
+
+    @field_validator("ru", "en")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if value != value.strip() or "\n" in value:
+            raise ValueError("one line, without spaces around it")
+        return value
+
+
+# Short enough that the bot's descriptions hold them (Telegram: 120 characters short, 512 long).
+_SHORT_TEXTS = {"name": 64, "staff_name": 64, "hours": 80, "address": 120}
+
+
+class _Shop(_Strict):
+    name: _InBothLanguages
+    address: _InBothLanguages
+    phone: str
+    hours: _InBothLanguages
+    map_url: HttpUrl | None = None
+    staff_name: _InBothLanguages | None = None
+
+    @field_validator("name", "staff_name", "hours", "address")
+    @classmethod
+    def _short(cls, value: _InBothLanguages | None, info: ValidationInfo) -> _InBothLanguages | None:
+        limit = _SHORT_TEXTS[str(info.field_name)]
+        if value is not None and max(len(value.ru), len(value.en)) > limit:
+            raise ValueError(f"at most {limit} characters in each language")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _callable(cls, value: str) -> str:
+        try:
+            number = phonenumbers.parse(value, "RU")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number) or len(value) > 32:
+            raise ValueError("not a phone number customers can call, e.g. +7 495 123-45-67")
+        return value
+
+
 class _Rules(_Strict):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     welcome: _Bonus
@@ -148,6 +205,7 @@ class _Rules(_Strict):
     referral: _Referral
     marketing: _Marketing
     offers: list[_Offer] = []
+    shop: _Shop | None = None
 
     @model_validator(mode="after")
     def _offer_tiers_exist(self) -> _Rules:
@@ -238,6 +296,20 @@ def parse_rules(text: str, source: str = "rules") -> d.ProgramRules:
             )
             for o in r.offers
         ),
+        shop=_shop(r.shop),
+    )
+
+
+def _shop(s: _Shop | None) -> Shop | None:
+    if s is None:
+        return None
+    return Shop(
+        names=s.name.model_dump(),
+        addresses=s.address.model_dump(),
+        phone=s.phone,
+        hours=s.hours.model_dump(),
+        map_url=str(s.map_url) if s.map_url else None,
+        staff_names=s.staff_name.model_dump() if s.staff_name else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.staff import StaffDesk
 from domain.clock import Clock
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
@@ -28,3 +29,6 @@ class ChatDeps:
     policy: PrivacyPolicy
     timezone: str  # the shop's: what "today" means for a birthday typed there
     default_locale: str
+    staff_chat_id: int | None = None  # STAFF_TELEGRAM_CHAT_ID: questions go there, replies come from it
+    staff_secret: str = ""  # signs the reference on a question's card (bot/staff.py)
+    staff: StaffDesk | None = None  # how a WhatsApp customer's question reaches that chat

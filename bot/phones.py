@@ -53,7 +53,12 @@ def normalize_whatsapp_id(wa_id: str) -> str:
 
 
 def mask_phone(e164: str) -> str:
-    """'+79161234567' -> '+7 916 ***-**-67' style: country, operator, last two digits."""
-    if len(e164) < 6:
+    """'+79161234567' -> '+7 916 ***-**-67': country code, the first three national digits, the last two."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
         return "***"
-    return f"{e164[:-7]}***-**-{e164[-2:]}"
+    national = str(number.national_number)
+    if len(national) < 7:
+        return f"+{number.country_code} ***"
+    return f"+{number.country_code} {national[:3]} ***-**-{national[-2:]}"

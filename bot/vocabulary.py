@@ -25,6 +25,7 @@ class Action(StrEnum):
     SUBSCRIBE = "subscribe"  # marketing on; WhatsApp's START
     EXPORT = "export"
     DELETE = "delete_me"
+    ASK = "ask"  # a question to a person at the shop
 
 
 SCREEN_NAMES = frozenset(Screen)  # `in` with a plain string (a callback's), which Enum refuses before 3.12

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 
+from domain.shop import Shop
+
 
 @dataclass(frozen=True)
 class Perk:
@@ -111,6 +113,7 @@ class ProgramRules:
     referral: ReferralRules
     marketing: MarketingRules
     offers: tuple[Offer, ...] = field(default=())
+    shop: Shop | None = None  # the `[shop]` section; without it the texts say "the service center"
 
     def tier(self, key: str) -> Tier:
         for tier in self.tiers:

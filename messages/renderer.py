@@ -23,6 +23,8 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 from markupsafe import Markup, escape
 
+from domain.shop import Shop
+
 LOCALES = ("ru", "en")
 CHANNELS = ("telegram", "whatsapp", "plain")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -72,12 +74,24 @@ def _plain_formatters() -> dict[str, Callable[..., Any]]:
     return {"b": str, "i": str, "code": str, "link": lambda text, url: f"{text} ({url})"}
 
 
+def _capitalize_first(text: str) -> str:
+    """The first letter up, the rest as it is (Jinja's `capitalize` lowercases the rest: «Iphone»)."""
+    return text[:1].upper() + text[1:]
+
+
 class Renderer:
     def __init__(
-        self, *, timezone: str = "Europe/Moscow", currency: str = "RUB", templates: Path = TEMPLATES
+        self,
+        *,
+        timezone: str = "Europe/Moscow",
+        currency: str = "RUB",
+        templates: Path = TEMPLATES,
+        shop: Shop | None = None,
     ) -> None:
+        """`shop` (the rules file's `[shop]`) is every template's `shop`: its card in the text's language."""
         self._tz = ZoneInfo(timezone)
         self._currency = currency
+        self._shop = shop
         self._envs = {
             "telegram": self._env(templates, html=True, formatters=_html_formatters()),
             "whatsapp": self._env(templates, html=False, formatters=_whatsapp_formatters()),
@@ -94,6 +108,7 @@ class Renderer:
             keep_trailing_newline=False,
         )
         env.filters.update(formatters)
+        env.filters["capitalize_first"] = _capitalize_first
         env.globals["e"] = escape if html else str
         return env
 
@@ -157,4 +172,5 @@ class Renderer:
             "form": form,
             "bar": bar,
             "locale": locale,
+            "shop": self._shop.card(locale) if self._shop else None,
         }

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import GetMe, SendDocument, SendMessage, TelegramMethod
+from aiogram.methods import EditMessageText, GetMe, SendDocument, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.bootstrap import Container, bootstrap
 from app.settings import Settings
 from bot.telegram.dispatcher import build_dispatcher
-from bot.telegram.runtime import BOT_DEFAULTS
+from bot.telegram.runtime import BOT_DEFAULTS, staff_desk
 from bot.telegram.storage import DatabaseStorage, HashedKeyBuilder, dialogue_secret
 from domain.clock import FixedClock
 from domain.rules import ProgramRules
@@ -43,11 +43,16 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self.queued: deque[tuple[int, dict[str, Any]]] = deque()
+        self.by_method: dict[type[TelegramMethod[Any]], deque[tuple[int, dict[str, Any]]]] = {}
         self._ids = itertools.count(1000)
 
     def queue(self, status: int, body: dict[str, Any]) -> None:
         """The next request gets this raw Bot API answer (e.g. 403 {"ok": false, ...})."""
         self.queued.append((status, body))
+
+    def queue_for(self, method: type[TelegramMethod[Any]], status: int, body: dict[str, Any]) -> None:
+        """The next request of this kind gets this raw answer; the others are answered as usual."""
+        self.by_method.setdefault(method, deque()).append((status, body))
 
     async def make_request(
         self,
@@ -56,7 +61,11 @@ class RecordingSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
     ) -> TelegramType:
         self.requests.append(method)
-        status, body = self.queued.popleft() if self.queued else (200, self._default(method))
+        own = self.by_method.get(type(method))
+        if own:
+            status, body = own.popleft()
+        else:
+            status, body = self.queued.popleft() if self.queued else (200, self._default(method))
         response = self.check_response(bot, method, status, json.dumps(body))
         return response.result  # type: ignore[return-value]
 
@@ -190,7 +199,8 @@ def _member(status: str, user: dict[str, Any]) -> dict[str, Any]:
 
 
 def texts_of(requests: list[TelegramMethod[Any]]) -> list[str]:
-    return [r.text for r in requests if isinstance(r, SendMessage)]
+    """What the customer reads: new messages, and menu messages edited in place."""
+    return [r.text for r in requests if isinstance(r, SendMessage | EditMessageText)]
 
 
 def last_text(requests: list[TelegramMethod[Any]]) -> str:
@@ -227,9 +237,11 @@ class TelegramWorld:
         storage = DatabaseStorage(store, HashedKeyBuilder(dialogue_secret(TOKEN)))
         dp = build_dispatcher(self.container.chat, storage)
         session = RecordingSession()
+        bot = Bot(TOKEN, session=session, default=BOT_DEFAULTS)
+        dp["staff"] = staff_desk(bot, self.container.chat)  # as build_telegram does
         return Chat(
             dp=dp,
-            bot=Bot(TOKEN, session=session, default=BOT_DEFAULTS),
+            bot=bot,
             session=session,
             clock=self.clock,
             **kwargs,

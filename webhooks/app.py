@@ -14,6 +14,7 @@ from webhooks.deps import WebDeps
 from webhooks.errors import unavailable_response, validation_error_response
 from webhooks.guard import Guard
 from webhooks.routes import health, metrics, repairs, telegram, whatsapp
+from webhooks.routes.docs import mount_docs
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -25,7 +26,10 @@ def create_app(deps: WebDeps, *, lifespan: Lifespan | None = None) -> FastAPI:
         version="0.1.0",
         description="Signed repair-system events, the marketer and desk API, and the chat webhooks.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    mount_docs(app)
     app.state.deps = deps
     app.add_exception_handler(RequestValidationError, validation_error_response)
     app.add_exception_handler(StoreUnavailable, unavailable_response)

@@ -25,5 +25,9 @@ class ProfileCb(CallbackData, prefix="p"):
     action: str  # "language", "birthday", "marketing_on", "marketing_off", "export", "delete"
 
 
+class AskCb(CallbackData, prefix="q"):
+    """The menu's "Ask a question" button."""
+
+
 class DeleteCb(CallbackData, prefix="d"):
     confirm: bool

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import Dispatcher, F
-from aiogram.enums import ChatType
+from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.deps import ChatDeps
 from bot.screens import Screens
+from bot.telegram.filters import PrivateOrStaffChat
 from bot.telegram.middlewares import CommandsLeaveEdits, CustomerMiddleware, SenderRequired
 from bot.telegram.routers import get_routers
 from bot.telegram.storage import DatabaseStorage
@@ -31,9 +31,12 @@ def build_dispatcher(
         renderer=deps.renderer,
         default_locale=deps.default_locale,
         screens=Screens(deps),
+        staff_chat_id=deps.staff_chat_id,
+        staff_secret=deps.staff_secret,
     )
-    # The bot is for private chats; in a group it stays quiet rather than answer everybody.
-    dp.message.filter(F.chat.type == ChatType.PRIVATE)
+    # The bot is for private chats; in a group it stays quiet rather than answer everybody, except
+    # in the staff chat, where replies to customers' questions are relayed (routers/staff.py).
+    dp.message.filter(PrivateOrStaffChat())
     dp.update.outer_middleware(CustomerMiddleware(deps))
     dp.message.outer_middleware(SenderRequired())
     dp.message.outer_middleware(CommandsLeaveEdits())

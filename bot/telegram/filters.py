@@ -18,6 +18,22 @@ class Registered(BaseFilter):
         return (customer is not None) is self.registered
 
 
+class StaffChat(BaseFilter):
+    """The message is in the staff chat (STAFF_TELEGRAM_CHAT_ID), the one group the bot reads."""
+
+    async def __call__(self, message: Message, staff_chat_id: int | None = None) -> bool:
+        return staff_chat_id is not None and message.chat.id == staff_chat_id
+
+
+class PrivateOrStaffChat(BaseFilter):
+    """Customers in their private chats, and the staff chat; every other group is ignored."""
+
+    async def __call__(self, message: Message, staff_chat_id: int | None = None) -> bool:
+        return message.chat.type == "private" or (
+            staff_chat_id is not None and message.chat.id == staff_chat_id
+        )
+
+
 def is_command(message: Message) -> bool:
     return (message.text or message.caption or "").startswith("/")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from aiogram.types import (
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -14,6 +15,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.telegram.callbacks import (
+    AskCb,
     ConsentCb,
     DeleteCb,
     LanguageCb,
@@ -32,8 +34,13 @@ def main_menu(texts: Texts) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for screen in MENU_SCREENS:
         kb.button(text=texts.label(screen), callback_data=ScreenCb(name=screen))
+    kb.button(text=texts.label("ask"), callback_data=AskCb())
     kb.adjust(2)
     return kb.as_markup()
+
+
+def type_question(texts: Texts) -> ForceReply:
+    return ForceReply(input_field_placeholder=texts.label("question_placeholder"))
 
 
 def _menu_button(texts: Texts) -> InlineKeyboardButton:
@@ -58,7 +65,13 @@ def share_phone(texts: Texts) -> ReplyKeyboardMarkup:
         keyboard=[[KeyboardButton(text=texts.label("share_phone"), request_contact=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
+        input_field_placeholder=texts.label("phone_placeholder"),
     )
+
+
+def type_birthday(texts: Texts) -> ForceReply:
+    """The input field opens with the date format in it: the answer is typed, not tapped."""
+    return ForceReply(input_field_placeholder=texts.label("birthday_placeholder"))
 
 
 def remove() -> ReplyKeyboardRemove:

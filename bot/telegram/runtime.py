@@ -17,9 +17,11 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 
 from bot.deps import ChatDeps
 from bot.telegram.commands import set_commands
+from bot.telegram.descriptions import set_descriptions
 from bot.telegram.dispatcher import build_dispatcher
 from bot.telegram.limits import SplitLongMessages
 from bot.telegram.sender import GLOBAL_RATE, PER_CHAT_RATE, TelegramSender
+from bot.telegram.staff_desk import TelegramStaffDesk
 from bot.telegram.storage import ABANDONED_DIALOGUE, DatabaseStorage
 from domain.delivery import MessageSender
 
@@ -67,6 +69,7 @@ class TelegramRuntime:
             forgotten = await storage.purge(self.deps.clock.now() - ABANDONED_DIALOGUE)
             if forgotten:
                 log.info("telegram: forgot %s abandoned dialogues", forgotten)
+        await set_descriptions(self.bot, self.deps.renderer, self.deps.default_locale)
         try:
             await set_commands(self.bot, self.deps.renderer, self.deps.default_locale)
             if self.webhook_url:
@@ -124,4 +127,15 @@ def build_telegram(
     dispatcher = build_dispatcher(deps, storage, isolation)
     # In webhook mode an update that fails for want of the database is sent again by Telegram.
     dispatcher["redelivered_on_failure"] = config.webhook_url is not None
-    return TelegramRuntime(config, deps, build_bot(config), dispatcher)
+    bot = build_bot(config)
+    dispatcher["staff"] = staff_desk(bot, deps)
+    return TelegramRuntime(config, deps, bot, dispatcher)
+
+
+def staff_desk(bot: Bot, deps: ChatDeps) -> TelegramStaffDesk | None:
+    """The staff chat through this bot, when STAFF_TELEGRAM_CHAT_ID names one."""
+    if deps.staff_chat_id is None:
+        return None
+    return TelegramStaffDesk(
+        bot, deps.staff_chat_id, deps.renderer, deps.rules, deps.staff_secret, deps.default_locale
+    )

@@ -11,6 +11,7 @@ from aiogram.types import User
 
 from bot.deps import PrivacyPolicy
 from bot.telegram import keyboards as kb
+from bot.telegram.commands import set_chat_commands
 from bot.telegram.states import Signup
 from bot.telegram.texts import Texts
 from domain.birthdays import BIRTHDAY_EXAMPLE
@@ -116,4 +117,5 @@ async def finish(
             balance=balance,
             tier_name=tier_name,
         )
+    await set_chat_commands(bot, texts.renderer, user.id, customer.locale)
     await bot.send_message(user.id, text, reply_markup=kb.main_menu(texts))

@@ -14,3 +14,7 @@ class Signup(StatesGroup):
 
 class ProfileEdit(StatesGroup):
     birthday = State()
+
+
+class Question(StatesGroup):
+    text = State()  # the next message is the customer's question to the staff

@@ -28,7 +28,7 @@ class Conversation:
         self._sender_digits = "".join(ch for ch in sender_number if ch.isdigit())
         self._screens = Screens(deps)
         self._registrar = Registrar(deps)
-        self._member = Member()
+        self._member = Member(staff_available=deps.staff is not None)
 
     async def handle(self, msg: Inbound) -> str | None:
         """The reply to send, or None (a duplicate delivery of a message already answered)."""
@@ -53,6 +53,9 @@ class Conversation:
                 locale = customer.locale if customer else self._c.default_locale
                 return self._c.renderer.render("wa_error", locale, CHANNEL)
             await uow.commit()
+        if outcome.question is not None:  # after the commit: the staff chat is not part of the turn
+            passed_on = self._c.staff is not None and await self._c.staff.forward(outcome.question)
+            outcome.replies = [Say("wa_question_sent" if passed_on else "wa_question_failed")]
         return await self.render(outcome)
 
     async def render(self, outcome: Outcome) -> str:

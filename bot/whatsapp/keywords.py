@@ -24,6 +24,7 @@ NUMBERS: dict[str, Command] = {
     "6": Screen.PROFILE,
     "7": Action.LANGUAGE,
     "8": Screen.HELP,
+    "9": Action.ASK,
 }
 
 WORDS: dict[Command, tuple[str, ...]] = {
@@ -54,6 +55,7 @@ WORDS: dict[Command, tuple[str, ...]] = {
     Screen.OFFERS: ("offers", "offer", "deals", "акции", "акция", "предложения"),
     Screen.INVITE: ("invite", "invite a friend", "referral", "пригласить", "пригласить друга"),
     Screen.PROFILE: ("profile", "my profile", "профиль", "мой профиль"),
+    Action.ASK: ("question", "ask", "ask a question", "вопрос", "задать вопрос", "есть вопрос"),
     Action.LANGUAGE: ("language", "lang", "язык", "english", "русский", "russian", "английский"),
     Action.UNSUBSCRIBE: (
         "stop",

@@ -14,19 +14,24 @@ from bot.whatsapp.keywords import (
     wanted_locale,
 )
 from bot.whatsapp.state import Inbound, Outcome, Say, Show
-from domain.customers import Customer
+from domain.customers import Channel, Customer
 from domain.dialogue import Dialogue
 from domain.ports import UnitOfWork
+from domain.questions import ask_staff
 from domain.services.privacy import delete_customer
 from domain.services.registration import set_locale, set_marketing_consent
 
 CONFIRM_DELETE = "confirm_delete"
 CONFIRM_TTL = timedelta(minutes=10)
+QUESTION = "question"  # the next message is a question for the staff
+QUESTION_TTL = timedelta(minutes=30)
 MAX_TEXT = 1000  # longer than any command; a customer's essay gets a polite answer, not a parse
 
 
 @dataclass
 class Member:
+    staff_available: bool = False  # STAFF_TELEGRAM_CHAT_ID and the Telegram bot are set up
+
     async def handle(
         self, uow: UnitOfWork, key: str, msg: Inbound, customer: Customer, now: datetime
     ) -> Outcome:
@@ -47,6 +52,11 @@ class Member:
                     await set_marketing_consent(uow, cid, False, now)
                     return Outcome([Say("wa_delete_cancelled"), Say("wa_unsubscribed")], locale, cid)
                 return Outcome([Say("wa_delete_cancelled"), Show(Screen.MENU)], locale, cid)
+            fresh = now - pending.updated_at <= QUESTION_TTL
+            if pending.step == QUESTION and fresh and command is None and msg.body.strip():
+                question = await ask_staff(uow, cid, Channel.WHATSAPP, msg.body[:MAX_TEXT])
+                return Outcome([], locale, cid, question=question)
+            # a command instead of a question (or a late one) is just that command
         if not msg.body.strip():
             template = "wa_media_only" if msg.num_media else "wa_not_understood"
             return Outcome([Say(template)], locale, cid)
@@ -61,6 +71,11 @@ class Member:
         if command is Action.LANGUAGE:
             changed = await set_locale(uow, cid, wanted_locale(msg.body, locale))
             return Outcome([Say("wa_language_set"), Show(Screen.MENU)], changed.locale, cid)
+        if command is Action.ASK:
+            if not self.staff_available:
+                return Outcome([Say("wa_question_unavailable")], locale, cid)
+            await repo.save(Dialogue(key, QUESTION, locale, now))
+            return Outcome([Say("wa_ask_question")], locale, cid)
         if command is Action.DELETE:
             await repo.save(Dialogue(key, CONFIRM_DELETE, locale, now))
             return Outcome([Say("wa_delete_confirm")], locale, cid)

@@ -7,6 +7,8 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.questions import StaffQuestion
+
 
 def dialogue_key(secret: str, wa_id: str) -> str:
     """HMAC-SHA256 of the WaId: a stable key that does not reveal the number (64 hex characters)."""
@@ -47,3 +49,4 @@ class Outcome:
     replies: list[Reply]
     locale: str
     customer_id: int | None = None
+    question: StaffQuestion | None = None  # to pass on to the staff once the turn has committed

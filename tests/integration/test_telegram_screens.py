@@ -55,7 +55,7 @@ async def test_invite_gives_the_personal_link_and_a_share_button(tg, member):
 
 async def test_the_profile_masks_the_phone_and_offers_edits(tg, member):
     answer = await member.say("/profile")
-    assert "+7916***-**-67" in last_text(answer) and "79161234567" not in last_text(answer)
+    assert "+7 916 ***-**-67" in last_text(answer) and "79161234567" not in last_text(answer)
     labels = [b.text for b in buttons_of(answer[-1])]
     assert {"🌐 Язык", "🎂 День рождения", "🔕 Отписаться от предложений"} <= set(labels)
 

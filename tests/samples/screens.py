@@ -87,7 +87,7 @@ SAMPLES = {
     "screen_profile": {
         "view": ProfileView(
             name="Ivan",
-            phone_masked="+7916***-**-67",
+            phone_masked="+7 916 ***-**-67",
             birthday=date(1990, 2, 28),
             locale="en",
             marketing_opt_in=True,

@@ -15,7 +15,7 @@ SAMPLES = {
     "tg_phone_not_own": {"button": "📱"},
     "tg_phone_typed": {"button": "📱"},
     "tg_phone_invalid": {"button": "📱"},
-    "tg_phone_saved": {"phone": "+7916***-**-67"},
+    "tg_phone_saved": {"phone": "+7 916 ***-**-67"},
     "tg_ask_birthday": {"editing": False, "example": "25.04.1990"},
     "tg_birthday_invalid": {"reason": "impossible", "example": "25.04.1990"},
     "tg_ask_marketing": {},

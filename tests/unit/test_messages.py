@@ -7,8 +7,10 @@ import pytest
 from messages import LOCALES, Renderer
 from messages.renderer import CHANNELS, plural_word
 from tests.samples import all_samples
+from tests.samples.shop import SHOP
 
 renderer = Renderer()
+with_shop = Renderer(shop=SHOP)
 SAMPLES = all_samples()
 
 
@@ -47,8 +49,9 @@ def test_every_template_has_a_sample_context():
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("name", sorted(SAMPLES))
-def test_every_template_renders_in_every_locale_and_channel(name, locale, channel):
-    text = renderer.render(name, locale, channel, **SAMPLES[name])
+@pytest.mark.parametrize("shop", [False, True], ids=["no-shop", "shop"])
+def test_every_template_renders_in_every_locale_and_channel(name, locale, channel, shop):
+    text = (with_shop if shop else renderer).render(name, locale, channel, **SAMPLES[name])
     assert text.strip()
     assert "{{" not in text and "{%" not in text
     if locale == "en":  # no Russian left in English texts, apart from the sample's own data

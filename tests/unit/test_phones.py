@@ -23,7 +23,7 @@ def test_what_is_not_a_phone_number_is_refused(raw):
 
 
 def test_a_masked_phone_shows_only_the_country_operator_and_last_digits():
-    assert mask_phone("+79161234567") == "+7916***-**-67"
+    assert mask_phone("+79161234567") == "+7 916 ***-**-67"
 
 
 @pytest.mark.parametrize(

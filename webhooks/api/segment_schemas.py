@@ -55,7 +55,7 @@ class SegmentPreviewOut(BaseModel):
                     "sample": [
                         {
                             "id": 7,
-                            "phone": "+7916***-**-67",
+                            "phone": "+7 916 ***-**-67",
                             "name": "Иван Петров",
                             "tier": "silver",
                             "locale": "ru",

@@ -10,9 +10,20 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    """Blocks and unblocks (not messages: no other router sees them), registered customers' screens,
-    then the sign-up dialogue, then the catch-all answers."""
-    from bot.telegram.routers import errors, fallback, membership, privacy, registration, screens, settings
+    """Blocks and unblocks (not messages: no other router sees them), the staff chat (whose messages
+    no customer router may see), registered customers' screens and questions, then the sign-up
+    dialogue, then the catch-all answers."""
+    from bot.telegram.routers import (
+        errors,
+        fallback,
+        membership,
+        privacy,
+        questions,
+        registration,
+        screens,
+        settings,
+        staff,
+    )
 
-    modules = (errors, membership, screens, settings, privacy, registration, fallback)
+    modules = (errors, membership, staff, screens, questions, settings, privacy, registration, fallback)
     return [module.build_router() for module in modules]

@@ -12,6 +12,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Chat, Message
 
 from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import DeleteCb, ProfileCb
+from bot.telegram.commands import forget_chat_commands
 from bot.telegram.filters import Registered
 from bot.telegram.texts import Texts
 from bot.vocabulary import Action
@@ -63,6 +64,7 @@ async def delete_confirmed(
         await unit.commit()
     await state.clear()
     await query.answer()
+    await forget_chat_commands(bot, query.from_user.id)
     await bot.send_message(query.from_user.id, texts("tg_deleted"), reply_markup=kb.remove())
 
 

@@ -46,9 +46,8 @@ async def screen_button(
 ) -> None:
     await query.answer()
     await state.clear()
-    if callback_data.name not in SCREEN_NAMES:
-        return await show_screen(bot, query.from_user.id, Screen.MENU, customer, screens, texts)
-    await show_screen(bot, query.from_user.id, callback_data.name, customer, screens, texts)
+    name = callback_data.name if callback_data.name in SCREEN_NAMES else Screen.MENU
+    await show_screen(bot, query.from_user.id, name, customer, screens, texts, in_place_of=query.message)
 
 
 def build_router() -> Router:

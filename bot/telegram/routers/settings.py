@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Chat, Message
 
 from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import LanguageCb, ProfileCb
+from bot.telegram.commands import set_chat_commands
 from bot.telegram.filters import NotCommand, Registered
 from bot.telegram.states import ProfileEdit
 from bot.telegram.texts import Texts
@@ -57,6 +58,7 @@ async def language_chosen(
         await unit.commit()
     await query.answer()
     texts = Texts(texts.renderer, callback_data.locale)
+    await set_chat_commands(bot, texts.renderer, query.from_user.id, texts.locale)
     await bot.send_message(query.from_user.id, texts("tg_language_set"), reply_markup=kb.main_menu(texts))
 
 
@@ -91,7 +93,7 @@ async def edit_birthday(query: CallbackQuery, bot: Bot, state: FSMContext, texts
     await query.answer()
     await state.set_state(ProfileEdit.birthday)
     text = texts("tg_ask_birthday", editing=True, example=BIRTHDAY_EXAMPLE)
-    await bot.send_message(query.from_user.id, text, reply_markup=kb.back_to_menu(texts))
+    await bot.send_message(query.from_user.id, text, reply_markup=kb.type_birthday(texts))
 
 
 async def birthday_edited(
@@ -108,8 +110,8 @@ async def birthday_edited(
     try:
         born = parse_birthday(message.text or "", shop_today(now, timezone))
     except BadBirthday as bad:
-        text = texts("tg_birthday_invalid", reason=bad.reason, example=BIRTHDAY_EXAMPLE)
-        await message.answer(text, reply_markup=kb.back_to_menu(texts))
+        text = texts("tg_birthday_invalid", reason=bad.reason, example=BIRTHDAY_EXAMPLE, editing=True)
+        await message.answer(text, reply_markup=kb.type_birthday(texts))
         return
     async with uow() as unit:
         await set_birthday(unit, customer.id, born, now)

@@ -20,7 +20,7 @@ async def test_the_preview_counts_consenting_members_and_masks_their_phones(desk
     assert [m["id"] for m in body["sample"]] == [first, english_id]
     assert body["sample"][0] == {
         "id": first,
-        "phone": "+7916***-**-67",
+        "phone": "+7 916 ***-**-67",
         "name": "Анна",
         "tier": "bronze",
         "locale": "ru",

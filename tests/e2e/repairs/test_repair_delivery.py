@@ -47,7 +47,7 @@ async def test_status_points_tier_and_code_messages_are_delivered_rendered(desk)
         "redemption_code",
     ]
     texts = {template: text for _, template, text in sender.sent}
-    assert "Expected to be ready by 2026-11-24" in texts["repair_received"]
+    assert "Expected to be ready by November 24, 2026" in texts["repair_received"]
     assert "<b>You earned 480 points</b>" in texts["points_earned"] and "680 points" in texts["points_earned"]
     assert "Silver" in texts["tier_upgraded"]
     assert code in texts["redemption_code"]

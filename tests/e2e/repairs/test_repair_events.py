@@ -81,7 +81,7 @@ async def test_statuses_the_customer_cares_about_are_queued_and_render(desk):
         for locale in ("ru", "en"):
             assert "R-1042" in desk.container.renderer.render(name, locale, "telegram", **context)
     ru = desk.container.renderer.render("repair_received", "ru", "plain", **messages[0][1])
-    assert "24.11.2026" in ru
+    assert "24 ноября 2026" in ru
 
 
 async def test_a_late_status_never_moves_a_completed_order_back(desk):

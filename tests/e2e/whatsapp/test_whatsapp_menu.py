@@ -66,7 +66,7 @@ async def test_screens_use_whatsapp_formatting_and_the_numbered_menu(wa, client,
 
 async def test_words_that_are_not_understood_get_a_short_help(wa, client, fake_twilio):
     await _member(wa, client, fake_twilio, "ru")
-    for text in ("абракадабра", "9", "!!!"):
+    for text in ("абракадабра", "10", "!!!"):
         assert "Не понял вас" in await say(client, fake_twilio, text)
 
 
