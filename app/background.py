@@ -18,6 +18,8 @@ from scheduler.delivery import run_forever
 from scheduler.runner import Scheduler
 from webhooks.app import create_app
 
+SHUTDOWN_GRACE_SECONDS = 15.0
+
 
 @asynccontextmanager
 async def running_parts(container: Container, *, scheduler: bool = True) -> AsyncIterator[None]:
@@ -39,6 +41,10 @@ async def running_parts(container: Container, *, scheduler: bool = True) -> Asyn
         if jobs is not None:
             jobs.stop()
         stop.set()
+        # the round in flight finishes (its sends and their records) before the task is cancelled:
+        # a send cut off mid-way would go again when its lease runs out
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), SHUTDOWN_GRACE_SECONDS)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

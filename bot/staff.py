@@ -39,9 +39,11 @@ def question_ref(secret: str, customer_id: int, channel: Channel) -> str:
 
 def parse_question_ref(secret: str, text: str | None) -> tuple[int, Channel] | None:
     """(customer id, channel) from a card's text, or None: no reference, or one not signed by us."""
-    match = _REF.search(text or "")
-    if match is None:
+    # the card's own reference is its last: the customer's words above it may look like one
+    matches = list(_REF.finditer(text or ""))
+    if not matches:
         return None
+    match = matches[-1]
     customer_id, code, signature = int(match.group(1)), match.group(2), match.group(3)
     if not hmac.compare_digest(signature, _signature(secret, customer_id, code)):
         return None

@@ -47,6 +47,9 @@ class JobResult:
     status: RunStatus
     counts: dict[str, int] = field(default_factory=dict)
     details: dict[str, list[int]] = field(default_factory=dict)
+    # `already_done` for a claim whose run has not finished: still running elsewhere, or its process
+    # died (taken over once it is stale); the scheduler asks again later
+    unfinished: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {

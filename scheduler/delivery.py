@@ -103,19 +103,26 @@ class Delivery:
         for message in messages:
             by_customer.setdefault(message.customer_id, []).append(message)
         gate = asyncio.Semaphore(self._lanes)
+        outages: list[StoreUnavailable] = []
 
         async def lane(queue: list[OutboxMessage]) -> None:
             async with gate:
                 for message in queue:
-                    await self._handle(message, until, stats)
+                    if outages:
+                        return  # the database is away: take nothing more, the leases give it back
+                    try:
+                        await self._handle(message, until, stats)
+                    except StoreUnavailable as exc:
+                        # Not raised into the group: that would cancel the other lanes in the middle
+                        # of their sends, and each message the platform already had would go again.
+                        outages.append(exc)
+                        return
 
-        try:
-            async with asyncio.TaskGroup() as group:
-                for queue in by_customer.values():
-                    group.create_task(lane(queue))
-        except* StoreUnavailable as outage:
-            # the whole round stops and backs off; the leases give the rows back later
-            raise outage.exceptions[0] from None
+        async with asyncio.TaskGroup() as group:
+            for queue in by_customer.values():
+                group.create_task(lane(queue))
+        if outages:
+            raise outages[0]  # the whole round stops and backs off
 
     async def _handle(self, message: OutboxMessage, until: datetime, stats: DeliveryStats) -> None:
         assert message.id is not None

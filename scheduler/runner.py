@@ -103,14 +103,22 @@ class Scheduler:
     async def _fire(self, name: str, day: date | None = None, attempt: int = 0) -> JobResult | None:
         when = day or self._jobs.today()
         try:
-            return await self._jobs.run(name, when)
+            result = await self._jobs.run(name, when)
         except Exception:  # logged by the runner; tried again the same day
-            job = next((j for j in self._jobs.jobs if j.name == name), None)
-            if job is not None and job.claims and attempt < self._retries:
-                delay = self._retry_delay * 2**attempt
-                log.warning("job %s for %s: attempt %s failed; again in %s", name, when, attempt + 1, delay)
-                self._later(name, when, attempt=attempt + 1, delay=delay)
+            self._again(name, when, attempt, "failed")
             return None
+        if result.unfinished:
+            # claimed and not finished: another replica at work, or a run whose process died (or
+            # whose claim could not be released); asked again until it is done or taken over
+            self._again(name, when, attempt, "is claimed but unfinished")
+        return result
+
+    def _again(self, name: str, day: date, attempt: int, what: str) -> None:
+        job = next((j for j in self._jobs.jobs if j.name == name), None)
+        if job is not None and job.claims and attempt < self._retries:
+            delay = self._retry_delay * 2**attempt
+            log.warning("job %s for %s: attempt %s %s; again in %s", name, day, attempt + 1, what, delay)
+            self._later(name, day, attempt=attempt + 1, delay=delay)
 
     def _later(self, name: str, day: date, *, attempt: int, delay: timedelta) -> None:
         if self._scheduler is None:

@@ -63,7 +63,9 @@ def _stale(identity: ChannelIdentity, at: datetime) -> bool:
 
 
 def _before(at: datetime, other: datetime | None) -> bool:
-    return other is not None and at < other
+    # Telegram's dates are whole seconds, ours are not: within the same second a report is not
+    # "before" a moment we noted (a block right after a message, an unblock right after a 403)
+    return other is not None and at < other.replace(microsecond=0)
 
 
 async def _live_identity(uow: UnitOfWork, channel: Channel, external_id: str) -> ChannelIdentity | None:

@@ -141,4 +141,5 @@ class Jobs(JobRunner):
             RunStatus.ALREADY_DONE,
             counts={k: int(v) for k, v in stored.get("counts", {}).items()},
             details={k: [int(i) for i in v] for k, v in stored.get("details", {}).items()},
+            unfinished=run is not None and run.finished_at is None,
         )

@@ -7,8 +7,11 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered, MessageSender, RetryLater, SendResult
+from domain.errors import StoreUnavailable
 from domain.outbox import OutboxMessage, OutboxStatus
 from domain.reactions import ProgramReactions
 from domain.services.registration import set_marketing_consent
@@ -282,3 +285,41 @@ async def test_customers_are_served_side_by_side_and_each_customers_messages_in_
     for cid in customers:
         mine = [key for key in sender.keys if key.endswith(f"-{cid}")]
         assert mine == [f"received-{cid}", f"ready-{cid}"]
+
+
+async def test_a_database_error_in_one_lane_lets_the_others_finish_and_record_their_sends(
+    uow_factory, rules, clock
+):
+    customers = [await _member(uow_factory, rules, clock, n) for n in range(8)]
+    for cid in customers:
+        await _queue(uow_factory, cid, clock, f"k-{cid}")
+    broken = f"k-{customers[0]}"
+
+    class Platform(RecordingSender):
+        async def send(self, identity, message, text):
+            result = await super().send(identity, message, text)
+            await asyncio.sleep(0.05)  # the others are on their way meanwhile
+            return result
+
+    class SaveFailsOnce(Delivery):
+        async def _save(self, message, leased_until, unreachable, result):
+            if message.dedupe_key == broken:
+                raise StoreUnavailable("database is locked")
+            await super()._save(message, leased_until, unreachable, result)
+
+    platform = Platform()
+    delivery = SaveFailsOnce(
+        uow_factory,
+        {Channel.TELEGRAM: platform},
+        Renderer(),
+        clock,
+        marketing=rules.marketing,
+        timezone="Europe/Moscow",
+    )
+    with pytest.raises(StoreUnavailable):
+        await delivery.deliver_due()
+    clock.advance(LEASE)
+    while (await _delivery(uow_factory, {Channel.TELEGRAM: platform}, clock, rules).deliver_due()).handled:
+        pass
+    counts = Counter(platform.keys)
+    assert [key for key, n in counts.items() if n > 1] == [broken]  # only the one whose record was lost

@@ -91,3 +91,15 @@ async def test_an_unblock_older_than_a_refused_send_and_a_block_older_than_a_mes
         assert await note_unblocked(uow, Channel.TELEGRAM, TG, clock.now() + timedelta(minutes=5)) is None
         await uow.commit()
     assert (await _identity(uow)).unreachable_at == clock.now() + timedelta(minutes=10)
+
+
+async def test_a_report_in_the_same_second_as_our_own_note_still_counts(rules, clock):
+    """Telegram's dates are whole seconds; a block a moment after a message we noted at 07:00:00.4
+    carries 07:00:00, and must not be taken for an older report."""
+    uow = FakeUnitOfWork()
+    clock.set(clock.now() + timedelta(milliseconds=400))
+    await registered(uow, rules, clock.now())  # its last message: 07:00:00.4
+    same_second = clock.now().replace(microsecond=0)
+    async with uow:
+        assert await note_blocked(uow, Channel.TELEGRAM, TG, same_second) is not None
+        await uow.commit()

@@ -58,7 +58,6 @@ def upgrade() -> None:
         sa.Column("started_at", UTC, nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("cursor", BigId, server_default="0", nullable=False),
-        sa.Column("last_customer_id", BigId, server_default="0", nullable=False),
         sa.Column("snapshot_done", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("recipients", sa.Integer(), server_default="0", nullable=False),
         sa.Column("holdout", sa.Integer(), server_default="0", nullable=False),

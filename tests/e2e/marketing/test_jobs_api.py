@@ -208,3 +208,24 @@ def test_the_cli_refuses_a_date_that_has_not_come_with_exit_2(tmp_path: Path):
     result = _cli(tmp_path, "points_expiry", "--date", "2099-01-01")
     assert result.returncode == 2
     assert "after today" in result.stderr.replace("\n", " ") and "Traceback" not in result.stderr
+
+
+async def test_a_claim_left_unfinished_is_asked_again_until_it_can_be_taken_over(uow_factory, clock, rules):
+    job = CountingJob()
+    async with uow_factory() as uow:  # a run whose process died, its claim never released
+        await uow.jobs.claim("counting", "2026-11-22", clock.now())
+        await uow.commit()
+    jobs = Jobs([job], JobDeps(uow_factory, clock, rules, "Europe/Moscow"))
+    scheduler = Scheduler(jobs, "Europe/Moscow", clock=clock, retry_delay=timedelta(milliseconds=50))
+    scheduler.start()
+    try:
+        await asyncio.sleep(0.2)
+        assert job.calls == []  # claimed and not stale: left alone, asked again later
+        clock.advance(timedelta(hours=2))  # now it is stale
+        for _ in range(60):
+            if job.calls:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        scheduler.stop()
+    assert job.calls == [date(2026, 11, 22)]
