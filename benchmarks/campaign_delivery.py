@@ -12,8 +12,8 @@
    can add a round trip per send (`--latency-ms`). After `--window` seconds the worker is killed
    with SIGKILL and started again, until the dead worker's leases have run out. Reported: the
    accepted rate as a fraction of the limit before and after the kill, 429s, the messages in
-   flight at the kill (accepted, not yet marked), and duplicates (a chat that got the campaign
-   twice) once the dead worker's rows were taken again.
+   flight at the kill (accepted, not yet marked: each goes again when its turn comes, after the
+   older due rows, so usually after the window), and duplicates seen (a chat that got it twice).
 4. The peer: the same campaign through a naive loop, one send then a fixed sleep of 1/30 s.
 """
 
@@ -327,8 +327,9 @@ def report(result: dict[str, Any], console: Console) -> None:
         f"  product delivery: {product['rate_before_kill'] / LIMIT:.3f} of the limit before kill -9, "
         f"{product['rate_after_restart'] / LIMIT:.3f} after the restart; {product['accepted']} accepted, "
         f"{product['refused_429']} answered 429; {product['in_flight_at_kill']} in flight at the kill "
-        f"(sent, not marked), {product['leased_at_kill']} more leased by the dead worker; after its "
-        f"leases ran out: {product['duplicates']} sent twice\n"
+        f"(sent, not marked: it goes again in its turn, the duplicate a crash may cost), "
+        f"{product['leased_at_kill']} more leased by the dead worker; sent twice so far: "
+        f"{product['duplicates']}\n"
         f"  naive loop (send, sleep 1/30 s): {naive['rate'] / LIMIT:.3f} of the limit; "
         f"{naive['accepted']} accepted, {naive['refused_429']} answered 429"
     )
