@@ -64,6 +64,11 @@ async def serve(token: str, max_seconds: float) -> None:
     app = web.Application()
     app.router.add_post("/bot{token}/{method}", fake.handle)
     app.router.add_get("/stats", fake.stats)
+    await serve_app(app, max_seconds)
+
+
+async def serve_app(app: web.Application, max_seconds: float) -> None:
+    """Listen on 127.0.0.1 (a free port), say READY, and stop on SIGTERM/SIGINT or after max_seconds."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, HOST, 0)

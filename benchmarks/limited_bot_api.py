@@ -16,14 +16,13 @@ import argparse
 import asyncio
 import contextlib
 import itertools
-import signal
 import time
 from collections import Counter, deque
 from typing import Any
 
 from aiohttp import web
 
-from benchmarks.common import HOST, announce_ready
+from benchmarks.fake_bot_api import serve_app
 
 BOT = {"id": 42, "is_bot": True, "first_name": "Loyalty", "username": "loyalty_bench_bot"}
 
@@ -121,18 +120,7 @@ async def serve(
     app.router.add_post("/bot{token}/{method}", fake.handle)
     app.router.add_get("/stats", fake.stats)
     app.router.add_post("/reset", fake.reset_stats)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, HOST, 0)
-    await site.start()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    announce_ready(runner.addresses[0][1])
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=max_seconds)
-    await runner.cleanup()
+    await serve_app(app, max_seconds)
 
 
 def main() -> None:

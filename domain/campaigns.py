@@ -106,6 +106,14 @@ class Campaign:
     def finished(self) -> bool:
         return self.status in (CampaignStatus.DONE, CampaignStatus.CANCELLED)
 
+    def text_for(self, locale: str, default_locale: str) -> str:
+        """The customer's language, else the shop's default, else whichever the campaign has."""
+        return (
+            self.messages.get(locale)
+            or self.messages.get(default_locale)
+            or next(iter(self.messages.values()))
+        )
+
 
 @dataclass
 class CampaignRun:

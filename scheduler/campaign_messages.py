@@ -65,11 +65,7 @@ class CampaignComposer:
             variables["points"] += campaign.bonus_points
             message.extra[CAMPAIGN] = campaign
         locale = customer.locale
-        source = (
-            campaign.messages.get(locale)
-            or campaign.messages.get(self._default_locale)
-            or next(iter(campaign.messages.values()))
-        )
+        source = campaign.text_for(locale, self._default_locale)
         try:
             text = self._texts.render(source, variables, locale=locale, channel=channel.value)
             template = campaign.whatsapp_template

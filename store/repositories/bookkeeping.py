@@ -19,7 +19,7 @@ from store.tables import job_runs, outbox, processed_events
 _NEW_MESSAGE = field_names(OutboxMessage, "id", "status", "sent_at", "error", "provider_message_id", "extra")
 
 
-def _inserted(result: Any) -> bool:
+def inserted(result: Any) -> bool:
     return bool(result.rowcount == 1)
 
 
@@ -29,7 +29,7 @@ class SqlProcessedEventRepository(ProcessedEventRepository):
 
     async def claim(self, event_id: str, source: str, at: datetime) -> bool:
         values = {"event_id": event_id, "source": source, "processed_at": at}
-        return _inserted(await self._s.execute(insert_ignore(processed_events, ["event_id"], values)))
+        return inserted(await self._s.execute(insert_ignore(processed_events, ["event_id"], values)))
 
     async def seen(self, event_id: str) -> bool:
         query = sa.select(processed_events.c.event_id).where(processed_events.c.event_id == event_id)
@@ -42,7 +42,7 @@ class SqlJobRunRepository(JobRunRepository):
 
     async def claim(self, job: str, run_key: str, at: datetime) -> bool:
         values = {"job": job, "run_key": run_key, "started_at": at}
-        return _inserted(await self._s.execute(insert_ignore(job_runs, ["job", "run_key"], values)))
+        return inserted(await self._s.execute(insert_ignore(job_runs, ["job", "run_key"], values)))
 
     async def finish(self, job: str, run_key: str, at: datetime, detail: str) -> None:
         await self._s.execute(
@@ -70,7 +70,7 @@ class SqlJobRunRepository(JobRunRepository):
             )
             .values(started_at=at)
         )
-        return _inserted(result)
+        return inserted(result)
 
     async def release(self, job: str, run_key: str) -> None:
         await self._s.execute(
@@ -137,7 +137,7 @@ class SqlOutboxRepository(OutboxRepository):
             )
             .values(**_result_values(message))
         )
-        return _inserted(result)
+        return inserted(result)
 
     async def marketing_sent_since(self, customer_id: int, since: datetime) -> int:
         count = await self._s.scalar(

@@ -22,6 +22,7 @@ from domain.campaigns import (
 from domain.outbox import OutboxMessage, OutboxStatus
 from store.dialect import insert_ignore, insert_ignore_many, on_conflict_nothing
 from store.repositories import field_names, from_row
+from store.repositories.bookkeeping import inserted
 from store.tables import outbox
 from store.tables_campaigns import campaign_recipients, campaign_runs, campaigns
 from store.tables_whatsapp import whatsapp_message_statuses
@@ -110,7 +111,7 @@ class SqlCampaignRepository(CampaignRepository):
     async def add_run(self, run: CampaignRun) -> CampaignRun | None:
         values = {f: getattr(run, f) for f in _RUN} | {"status": run.status.value}
         result = await self._s.execute(insert_ignore(campaign_runs, ["campaign_id", "scheduled_for"], values))
-        if getattr(result, "rowcount", 0) != 1:  # ON CONFLICT DO NOTHING: the run exists
+        if not inserted(result):  # ON CONFLICT DO NOTHING: the run exists
             return None
         run.id = await self._s.scalar(
             sa.select(campaign_runs.c.id).where(

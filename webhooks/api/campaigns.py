@@ -124,10 +124,7 @@ async def test_send(deps: Deps, campaign_id: CampaignId, body: CampaignTestIn) -
     tools = deps.campaigns
     async with deps.uow() as uow:
         queued = await queue_test_message(uow, deps.rules, campaign_id, body.customer_id, deps.clock.now())
-        messages = queued.campaign.messages
-        source = (
-            messages.get(queued.locale) or messages.get(tools.default_locale) or next(iter(messages.values()))
-        )
+        source = queued.campaign.text_for(queued.locale, tools.default_locale)
         try:
             preview = tools.texts.render(source, queued.variables, locale=queued.locale, channel="plain")
         except Exception as exc:  # this member's values break the template: nothing is queued
