@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import time
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,7 +35,15 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramRetryAfter
 from rich.console import Console
 
-from benchmarks.common import REPO, BenchDatabase, Child, bench_database, child_process
+from app.bootstrap import bootstrap
+from app.settings import Settings
+from benchmarks.common import BenchDatabase, Child, bench_database, child_process
+from domain.services.campaigns import CampaignDraft, create_campaign
+from messages import LOCALES
+from messages.campaigns import SandboxedCampaignTexts
+from scheduler.recurrence import CronSchedules
+from store.tables import channel_identities
+from store.tables import customers as customers_table
 
 TOKEN = "4242:campaign-benchmark-token"
 LIMIT = 30
@@ -44,9 +53,6 @@ SEED_BATCH = 10_000
 
 
 async def seed(database: BenchDatabase, customers: int) -> float:
-    from store.tables import channel_identities
-    from store.tables import customers as customers_table
-
     started = time.perf_counter()
     now = datetime.now(UTC) - timedelta(days=30)
     engine = database.engine()
@@ -93,18 +99,11 @@ async def seed(database: BenchDatabase, customers: int) -> float:
 
 
 def _container(database: BenchDatabase) -> Any:
-    from app.bootstrap import bootstrap
-    from app.settings import Settings
-
     settings = Settings(_env_file=None, database_url=database.url)
     return bootstrap(settings, engine=database.engine(), channel_builders={})
 
 
 async def enqueue(database: BenchDatabase) -> dict[str, Any]:
-    from domain.services.campaigns import CampaignDraft, create_campaign
-    from messages import LOCALES
-    from scheduler.recurrence import CronSchedules
-
     container = _container(database)
     try:
         async with container.uow() as uow:
@@ -129,8 +128,6 @@ async def enqueue(database: BenchDatabase) -> dict[str, Any]:
 
 
 def render_seconds(customers: int) -> float:
-    from messages.campaigns import SandboxedCampaignTexts
-
     texts = SandboxedCampaignTexts()
     started = time.perf_counter()
     for n in range(customers):
@@ -165,30 +162,11 @@ def rate_of(times: list[float]) -> float:
 LEASE_SECONDS = 35.0
 
 
-async def worker(database: BenchDatabase, api: Child) -> asyncio.subprocess.Process:
-    args = [
-        "--api-url",
-        api.url,
-        "--token",
-        TOKEN,
-        "--lease-seconds",
-        str(LEASE_SECONDS),
-        *database.child_args(),
-    ]
-    process = await asyncio.create_subprocess_exec(
-        *[str(REPO / ".venv/bin/python") if (REPO / ".venv/bin/python").exists() else "python"],
-        "-m",
-        "benchmarks.campaign_worker",
-        *args,
-        cwd=REPO,
-        stdout=asyncio.subprocess.PIPE,
-        stdin=asyncio.subprocess.DEVNULL,
-    )
-    assert process.stdout is not None
-    line = await asyncio.wait_for(process.stdout.readline(), 60)
-    if not line.startswith(b"READY"):
-        raise RuntimeError(f"the delivery worker did not start: {line!r}")
-    return process
+def worker(database: BenchDatabase, api: Child, max_seconds: float) -> AbstractAsyncContextManager[Child]:
+    """A delivery worker process (benchmarks/campaign_worker.py) sending to the limited fake Bot API."""
+    args = ["--api-url", api.url, "--token", TOKEN, "--lease-seconds", str(LEASE_SECONDS)]
+    args += database.child_args()
+    return child_process("benchmarks.campaign_worker", *args, max_seconds=max_seconds)
 
 
 async def at_kill(database: BenchDatabase, accepted_chats: list[int]) -> dict[str, int]:
@@ -220,17 +198,17 @@ def _stored_now(database: BenchDatabase) -> datetime:
 
 
 async def product_delivery(database: BenchDatabase, api: Child, window: float) -> dict[str, Any]:
-    first = await worker(database, api)
-    await asyncio.sleep(window)
-    before_kill = await api_stats(api)
-    first.kill()  # SIGKILL: no shutdown, no lease given back
-    await first.wait()
+    # each worker stops by itself well after its part; the second is asked to stop when it is done
+    max_seconds = 2 * window + LEASE_SECONDS + 60
+    async with worker(database, api, max_seconds) as first:
+        await asyncio.sleep(window)
+        before_kill = await api_stats(api)
+        first.process.kill()  # SIGKILL: no shutdown, no lease given back
+        await first.process.wait()
     killed = await at_kill(database, before_kill["chat_ids"])
-    second = await worker(database, api)
-    # long enough for the dead worker's leases to run out: what it had in flight goes again then
-    await asyncio.sleep(max(window, LEASE_SECONDS + 10))
-    second.terminate()
-    await second.wait()
+    async with worker(database, api, max_seconds):
+        # long enough for the dead worker's leases to run out: what it had in flight goes again then
+        await asyncio.sleep(max(window, LEASE_SECONDS + 10))
     after = await api_stats(api)
     times = after["times"]
     split = len(before_kill["times"])
@@ -246,8 +224,6 @@ async def product_delivery(database: BenchDatabase, api: Child, window: float) -
 
 
 async def naive_delivery(api: Child, window: float, start: int) -> dict[str, Any]:
-    from messages.campaigns import SandboxedCampaignTexts
-
     async with httpx.AsyncClient(base_url=api.url) as client:
         await client.post("/reset")
     texts = SandboxedCampaignTexts()

@@ -12,18 +12,17 @@ import contextlib
 import signal
 from typing import Any
 
+from app.bootstrap import bootstrap, telegram_channel
+from app.settings import Settings
 from benchmarks.common import announce_ready
+from domain.customers import Channel
+from scheduler.delivery import run_forever
+from store.engine import create_engine
 
 
 async def work(
     database_url: str, schema: str | None, api_url: str, token: str, lease: float, max_seconds: float
 ) -> None:
-    from app.bootstrap import bootstrap, telegram_channel
-    from app.settings import Settings
-    from domain.customers import Channel
-    from scheduler.delivery import run_forever
-    from store.engine import create_engine
-
     settings = Settings(
         _env_file=None,
         database_url=database_url,
