@@ -13,28 +13,18 @@ and every update is answered at least once, and twice only where the crash allow
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import random
-import secrets
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
-import pytest
 import sqlalchemy as sa
-from aiohttp import web
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 from standardwebhooks.webhooks import Webhook
 
 from app.rules_file import load_rules
@@ -43,15 +33,8 @@ from domain.reactions import ProgramReactions
 from store.engine import create_engine, session_factory
 from store.uow import SqlUnitOfWork
 from tests.builders import registered
-from tests.conftest import PG_URL, _db_params
-from tests.e2e.telegram.conftest import FakeBotApi
-from tests.e2e.test_serve import _clean_env, _free_port
-from tests.telegram_support import TOKEN
+from tests.e2e.crash.harness import LOYALTY, REPAIR_SECRET, TG_SECRET, Serve, SlowBotApi, _run
 
-LOYALTY = Path(sys.executable).with_name("loyalty")
-TG_SECRET = "crash-" + secrets.token_hex(8)
-REPAIR_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-ADMIN_TOKEN = "desk-" + secrets.token_urlsafe(16)
 PHONE = "+79161234567"  # the member whose repairs earn points
 REPAIR_CHAT = 900_000  # that member's Telegram chat (the outbox notifies it; not counted below)
 BALANCE_CHATS = [900_001 + i for i in range(20)]  # twenty members who each send one /balance
@@ -61,139 +44,7 @@ EARN_RATE_PERCENT = 3  # bronze: the orders below add up to less than silver's t
 WELCOME_POINTS = 200
 CONCURRENCY = 8  # requests in flight at once, as Telegram and the repair system keep several
 KILL_AFTER = 15  # of the 50 requests answered before SIGKILL
-BOT_API_DELAY = 0.4  # the Bot API is slow on sendMessage: a crash lands inside handlers
-STARTUP_TIMEOUT = 45.0
 BALANCE_TEXT = "Your balance:"
-
-
-# --- the fake Bot API ---------------------------------------------------------------------------
-
-
-@dataclass
-class SlowBotApi(FakeBotApi):
-    """The suite's fake Bot API with a slow sendMessage, so that a crash lands on either side of it.
-
-    A message takes a while to be accepted, and one whose sender died meanwhile is never sent (the
-    connection is gone); an accepted one is recorded (the customer has it), then answered late.
-    """
-
-    delay: float = BOT_API_DELAY
-
-    async def handle(self, request: web.Request) -> web.Response:
-        if request.match_info["method"].lower() != "sendmessage":
-            return await super().handle(request)
-        await asyncio.sleep(self.delay / 2)
-        if request.transport is None or request.transport.is_closing():
-            return web.Response(status=499)  # nobody is listening: the message was not sent
-        response = await super().handle(request)
-        await asyncio.sleep(self.delay / 2)
-        return response
-
-
-@pytest.fixture
-async def bot_api() -> AsyncIterator[SlowBotApi]:
-    fake = SlowBotApi()
-    app = web.Application()
-    app.router.add_post("/bot{token}/{method}", fake.handle)
-    runner = web.AppRunner(app, shutdown_timeout=1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    fake.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    yield fake
-    await runner.cleanup()
-
-
-# --- the database: a temp SQLite file, or a PostgreSQL database of its own -------------------------
-
-
-@pytest.fixture(params=_db_params())
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'loyalty.db'}"
-        return
-    assert PG_URL is not None
-    name = f"crash_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-
-# --- `loyalty serve` as a subprocess ------------------------------------------------------------
-
-
-def _open_log(path: Path) -> IO[bytes]:
-    return path.open("ab")
-
-
-@dataclass
-class Serve:
-    """One `loyalty serve` process at a time; the log of all of them in one file."""
-
-    cwd: Path
-    env: dict[str, str]
-    log_path: Path
-    proc: asyncio.subprocess.Process | None = None
-    url: str = ""
-    started: list[float] = field(default_factory=list)
-
-    async def start(self) -> None:
-        port = _free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        log = _open_log(self.log_path)
-        try:
-            self.proc = await asyncio.create_subprocess_exec(
-                str(LOYALTY),
-                "serve",
-                "--port",
-                str(port),
-                cwd=self.cwd,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        finally:
-            log.close()
-        began = time.monotonic()
-        async with httpx.AsyncClient(timeout=2) as client:
-            while True:
-                try:
-                    if (await client.get(f"{self.url}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert self.proc.returncode is None, f"serve exited at start:\n{self.log()}"
-                assert time.monotonic() - began < STARTUP_TIMEOUT, f"serve did not come up:\n{self.log()}"
-                await asyncio.sleep(0.1)
-        self.started.append(time.monotonic() - began)
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown hook, no rollback, no flush."""
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGKILL)
-
-    async def stop(self) -> None:
-        self.kill()
-        if self.proc is not None:
-            await asyncio.wait_for(self.proc.wait(), 30)
-            self.proc = None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-6000:]
-
-
-async def _run(*args: str, cwd: Path, env: dict[str, str]) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        *args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    output, _ = await asyncio.wait_for(proc.communicate(), 120)
-    assert proc.returncode == 0, output.decode(errors="replace")
 
 
 # --- what Telegram and the repair system send ---------------------------------------------------
@@ -370,23 +221,6 @@ async def _rows(url: str, sql: str, **params: Any) -> list[Any]:
             return list(await conn.execute(sa.text(sql), params))
     finally:
         await engine.dispose()
-
-
-@pytest.fixture
-def serve(tmp_path: Path, database_url: str, bot_api: SlowBotApi) -> Iterator[Serve]:
-    env = _clean_env(
-        DATABASE_URL=database_url,
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=bot_api.url,
-        TELEGRAM_WEBHOOK_URL="https://shop.example.com/telegram/webhook",
-        TELEGRAM_WEBHOOK_SECRET=TG_SECRET,
-        REPAIR_WEBHOOK_SECRET=REPAIR_SECRET,
-        ADMIN_API_TOKEN=ADMIN_TOKEN,
-    )
-    server = Serve(tmp_path, env, tmp_path / "serve.log")
-    yield server
-    if server.proc is not None and server.proc.returncode is None:
-        server.proc.kill()  # never left running, whatever happened in the test
 
 
 async def test_kill_9_in_a_burst_loses_no_update_and_no_event_and_doubles_none(
