@@ -62,11 +62,14 @@ def _table(report: dict[str, Any]) -> Table:
     table.add_column("figure")
     table.add_column("value", justify="right")
     for key, value in report.items():
-        if key in ("period", "currency", "ltv_trend"):
+        if key in ("period", "currency", "ltv_trend", "points_by_month"):
             continue
         table.add_row(key, _cell(value))
     for point in report["ltv_trend"]:
         table.add_row(f"ltv {point['month']}", f"{_cell(point['ltv'])} ({point['members']} members)")
+    for month in report["points_by_month"]:
+        figures = f"issued {month['issued']}, redeemed {month['redeemed']}, expired {month['expired']}"
+        table.add_row(f"points {month['month']}", figures)
     return table
 
 

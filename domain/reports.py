@@ -94,6 +94,23 @@ class MemberFigures:
     churned: int  # of those, the ones without a completed repair in the horizon
     lifetime_revenue_minor: int  # revenue of the members at the end, over their membership
     ltv_trend: tuple[LtvPoint, ...] = ()
+    tiers: tuple[TierCount, ...] = ()  # today's members by their tier now (tiers keep no history)
+
+
+@dataclass(frozen=True)
+class PointsMonth:
+    """Points issued, redeemed and expired in one calendar month of the period (its part in it)."""
+
+    month: str  # YYYY-MM
+    issued: int
+    redeemed: int
+    expired: int
+
+
+@dataclass(frozen=True)
+class TierCount:
+    tier: str
+    members: int
 
 
 @dataclass(frozen=True)
@@ -104,6 +121,7 @@ class PointFigures:
     credits: int  # how many crediting entries (the average reward's denominator)
     outstanding: int  # points held by customers at the end of the period
     bonuses_spent: int  # of `redeemed`, the points drawn from bonus lots (welcome, birthday, ...)
+    by_month: tuple[PointsMonth, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.reports import CampaignResults, KpiPeriod, KpiReport, Reports
 from domain.rules import ProgramRules
 from store.queries.kpi_campaigns import campaign_counts, holdout_figures, outcomes_by_run, runs, total
-from store.queries.kpi_members import member_figures
+from store.queries.kpi_members import member_figures, month_ends
 from store.queries.kpi_points import cost_figures, point_figures
 
 
@@ -20,7 +20,7 @@ class SqlReports(Reports):
         return KpiReport(
             period=period,
             members=await member_figures(self._s, period, kpi.churn_horizon_days, timezone),
-            points=await point_figures(self._s, period),
+            points=await point_figures(self._s, period, month_ends(period, timezone)),
             costs=await cost_figures(self._s, period, kpi.message_price_minor),
             holdout=await holdout_figures(self._s, period, kpi.attribution_days),
             minor_per_point=rules.redemption.minor_per_point,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.reports import KpiPeriod, LtvPoint, MemberFigures, average_minor
+from domain.reports import KpiPeriod, LtvPoint, MemberFigures, TierCount, average_minor
 from store.queries.kpi_sql import COMPLETED, bucket, completed_between, count_if, member_at, sum_if
 from store.tables import customers, repairs
 
@@ -80,6 +80,12 @@ async def member_figures(
     )
     repeat = (await session.execute(sa.select(sa.func.count()).select_from(repeaters))).scalar_one()
 
+    tiers = await session.execute(
+        sa.select(c.tier, sa.func.count())
+        .where(c.pd_consent_at.is_not(None), c.deleted_at.is_(None))
+        .group_by(c.tier)
+        .order_by(c.tier)
+    )
     months = month_ends(period, timezone)
     members, revenue = await _at_month_ends(session, [end for _, end in months])
     trend = tuple(
@@ -101,6 +107,7 @@ async def member_figures(
         churned=int(counts[3]),
         lifetime_revenue_minor=revenue[-1],
         ltv_trend=trend,
+        tiers=tuple(TierCount(str(tier), int(n)) for tier, n in tiers),
     )
 
 

@@ -4,12 +4,16 @@ outstanding at the end, and what the sent messages cost."""
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.ledger import EntryKind
 from domain.outbox import OutboxStatus
-from domain.reports import CostFigures, KpiPeriod, PointFigures
+from domain.reports import CostFigures, KpiPeriod, PointFigures, PointsMonth
+from store.queries.kpi_sql import bucket
 from store.tables import ledger_allocations, ledger_entries, outbox
 
 CREDIT_KINDS = frozenset(
@@ -25,29 +29,40 @@ CREDIT_KINDS = frozenset(
 BONUS_KINDS = frozenset({EntryKind.WELCOME, EntryKind.BIRTHDAY, EntryKind.REFERRAL, EntryKind.CAMPAIGN})
 
 
-async def point_figures(session: AsyncSession, period: KpiPeriod) -> PointFigures:
+async def point_figures(
+    session: AsyncSession, period: KpiPeriod, months: list[tuple[str, datetime]]
+) -> PointFigures:
+    """`months`: (YYYY-MM, its end) of the period (kpi_members.month_ends), for the monthly figures."""
     e = ledger_entries.alias("e")
     original = ledger_entries.alias("original")
     kind = sa.func.coalesce(original.c.kind, e.c.kind)
     in_period = sa.and_(e.c.created_at >= period.start, e.c.created_at < period.end)
     is_credit = sa.and_(e.c.kind != EntryKind.REVERSAL.value, e.c.points > 0)
     by_kind = (
-        sa.select(kind.label("kind"), e.c.points.label("points"), sa.case((is_credit, 1), else_=0).label("n"))
+        sa.select(
+            kind.label("kind"),
+            bucket(e.c.created_at, [end for _, end in months]).label("month"),
+            e.c.points.label("points"),
+            sa.case((is_credit, 1), else_=0).label("n"),
+        )
         .select_from(e.outerjoin(original, original.c.id == e.c.reverses_id))
         .where(in_period)
         .subquery()
     )
     rows = await session.execute(
-        sa.select(by_kind.c.kind, sa.func.sum(by_kind.c.points), sa.func.sum(by_kind.c.n)).group_by(
-            by_kind.c.kind
-        )
+        sa.select(
+            by_kind.c.kind, by_kind.c.month, sa.func.sum(by_kind.c.points), sa.func.sum(by_kind.c.n)
+        ).group_by(by_kind.c.kind, by_kind.c.month)
     )
-    net: dict[str, int] = {}
+    monthly = [Counter[str]() for _ in months]
     credits = 0
-    for name, points, count in rows:
-        net[name] = int(points or 0)
+    for name, month, points, count in rows:
+        monthly[min(int(month), len(months) - 1)][name] += int(points or 0)
         if name in CREDIT_KINDS:
             credits += int(count or 0)
+    net: Counter[str] = Counter()
+    for month_net in monthly:
+        net.update(month_net)  # update, not +: a Counter sum drops the negative totals
 
     outstanding = (
         await session.execute(
@@ -74,13 +89,21 @@ async def point_figures(session: AsyncSession, period: KpiPeriod) -> PointFigure
         )
     ).scalar_one()
     return PointFigures(
-        issued=sum(net.get(k.value, 0) for k in CREDIT_KINDS),
-        redeemed=-net.get(EntryKind.SPEND.value, 0),
-        expired=-net.get(EntryKind.EXPIRE.value, 0),
+        issued=_issued(net),
+        redeemed=-net[EntryKind.SPEND.value],
+        expired=-net[EntryKind.EXPIRE.value],
         credits=credits,
         outstanding=int(outstanding),
         bonuses_spent=int(bonuses),
+        by_month=tuple(
+            PointsMonth(month, _issued(n), -n[EntryKind.SPEND.value], -n[EntryKind.EXPIRE.value])
+            for (month, _), n in zip(months, monthly, strict=True)
+        ),
     )
+
+
+def _issued(net: Counter[str]) -> int:
+    return sum(net[k.value] for k in CREDIT_KINDS)
 
 
 async def cost_figures(session: AsyncSession, period: KpiPeriod, prices: dict[str, int]) -> CostFigures:

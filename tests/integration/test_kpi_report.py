@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.ports import UnitOfWork
-from domain.reports import CampaignResults, KpiReport, LtvPoint, kpi_period
+from domain.reports import CampaignResults, KpiReport, LtvPoint, PointsMonth, TierCount, kpi_period
 from domain.rules import ProgramRules
 from tests.samples import kpi as shop
 
@@ -66,6 +66,9 @@ async def test_ltv_trend_gives_each_month_its_members_and_their_revenue_so_far(
     r = await report(uow_factory, rules, date(2026, 10, 1), date(2026, 11, 30))
     # end of October: A B D, 1000 + 3000 + 1000; end of November: A B C, 7000 + 3000 + 0
     assert r.members.ltv_trend == (LtvPoint("2026-10", 3, 166667), LtvPoint("2026-11", 3, 333333))
+    assert r.points.by_month == (PointsMonth("2026-10", 0, 0, 0), PointsMonth("2026-11", 190, 100, 70))
+    # today's members (E joined since; D is deleted) by their tier now
+    assert r.members.tiers == (TierCount("bronze", 3), TierCount("silver", 1))
 
 
 async def test_points_net_out_reversals_under_the_kind_they_reverse(
@@ -168,4 +171,4 @@ async def test_the_report_is_a_fixed_number_of_statements_whatever_the_period(
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 11, selects
+    assert len(selects) == 12, selects

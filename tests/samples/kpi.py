@@ -22,12 +22,14 @@ LAST_MOMENT = utc(2026, 11, 30, 20, 59, 59)  # 30 November 23:59:59 in Moscow
 AFTER = utc(2026, 11, 30, 21)  # 1 December 00:00 in Moscow: outside
 
 
-def customer(cid: int, joined: datetime | None, *, deleted: datetime | None = None) -> dict[str, Any]:
+def customer(
+    cid: int, joined: datetime | None, *, deleted: datetime | None = None, tier: str = "bronze"
+) -> dict[str, Any]:
     return {
         "id": cid,
         "phone": None if deleted else f"+7916000000{cid}",
         "locale": "ru",
-        "tier": "bronze",
+        "tier": tier,
         "registered_at": joined or utc(2024, 1, 1),
         "pd_consent_at": joined,
         "deleted_at": deleted,
@@ -102,7 +104,7 @@ async def november_shop(engine: AsyncEngine) -> None:
         customers,
         [
             customer(A, utc(2025, 6, 1)),
-            customer(B, utc(2025, 1, 10)),
+            customer(B, utc(2025, 1, 10), tier="silver"),
             customer(C, LAST_MOMENT),
             customer(D, utc(2026, 3, 1), deleted=utc(2026, 11, 15)),
             customer(E, AFTER),

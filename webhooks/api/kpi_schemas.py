@@ -37,6 +37,13 @@ class LtvPointOut(BaseModel):
     ltv: MoneyOut | None = Field(description="LTV at the end of the month (or of the period)")
 
 
+class PointsMonthOut(BaseModel):
+    month: str = Field(examples=["2026-11"])
+    issued: int
+    redeemed: int
+    expired: int
+
+
 class KpiOut(BaseModel):
     """Every figure is defined in docs/kpi.md."""
 
@@ -58,6 +65,8 @@ class KpiOut(BaseModel):
     points_redeemed: int
     points_expired: int
     points_outstanding: int
+    points_by_month: list[PointsMonthOut]
+    tiers: dict[str, int] = Field(description="Members today by their tier now (tiers keep no history)")
     points_liability: MoneyOut = Field(description="Outstanding points at the end, in money")
     breakage: float | None
     redemption_rate: float | None
@@ -96,6 +105,11 @@ class KpiOut(BaseModel):
             points_redeemed=p.redeemed,
             points_expired=p.expired,
             points_outstanding=p.outstanding,
+            points_by_month=[
+                PointsMonthOut(month=x.month, issued=x.issued, redeemed=x.redeemed, expired=x.expired)
+                for x in p.by_month
+            ],
+            tiers={t.tier: t.members for t in m.tiers},
             points_liability=minor_to_money(r.liability_minor),
             breakage=_rate(r.breakage),
             redemption_rate=_rate(r.redemption_rate),

@@ -59,6 +59,8 @@ async def test_the_kpi_of_november_as_the_api_gives_them(desk: Desk):
     assert (body["points_outstanding"], body["points_liability"]) == (470, "470.00")
     assert (body["redemption_rate"], body["breakage"], body["avg_reward"]) == (0.5263, 0.3684, "47.50")
     assert body["csat"] is None
+    assert body["points_by_month"] == [{"month": "2026-11", "issued": 190, "redeemed": 100, "expired": 70}]
+    assert body["tiers"] == {"bronze": 3, "silver": 1}
     assert body["messages_sent"] == {"telegram": 2, "whatsapp": 3}
     assert (body["redeemed_value"], body["bonuses_spent"], body["messaging_cost"]) == (
         "100.00",
