@@ -1,6 +1,6 @@
 """The KPI report and campaign results on a hand-worked shop, on SQLite and PostgreSQL.
 
-Every expected number below was worked out by hand from tests/samples/kpi.py (see docs/kpi.md for
+Every expected number below was worked out by hand from tests/kpi_data.py (see docs/kpi.md for
 the definitions); none is recomputed here by the formula under test.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.ports import UnitOfWork
 from domain.reports import CampaignResults, KpiReport, LtvPoint, PointsMonth, TierCount, kpi_period
 from domain.rules import ProgramRules
-from tests.samples import kpi as shop
+from tests import kpi_data as shop
 
 TZ = "Europe/Moscow"
 NOVEMBER = kpi_period(date(2026, 11, 1), date(2026, 11, 30), date(2026, 12, 2), TZ)

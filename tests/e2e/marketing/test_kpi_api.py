@@ -1,6 +1,6 @@
 """GET /api/v1/kpi, GET /api/v1/campaigns/{id}/results and `loyalty kpi`: the same numbers, clear refusals.
 
-The shop is tests/samples/kpi.py; its figures are worked out by hand in tests/integration/test_kpi_report.py.
+The shop is tests/kpi_data.py; its figures are worked out by hand in tests/integration/test_kpi_report.py.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import pytest
 from app.bootstrap import bootstrap
 from app.cli_kpi import kpi_as_json
 from store import migrate
+from tests import kpi_data as shop
 from tests.conftest import Database
 from tests.e2e.conftest import make_settings, running
 from tests.e2e.repairs.conftest import AUTH, SECRET, TOKEN, Desk
-from tests.samples import kpi as shop
 
 LOYALTY = Path(sys.executable).with_name("loyalty")
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
