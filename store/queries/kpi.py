@@ -24,8 +24,9 @@ class SqlReports(Reports):
             costs=await cost_figures(self._s, period, kpi.message_price_minor),
             holdout=await holdout_figures(self._s, period, kpi.attribution_days),
             minor_per_point=rules.redemption.minor_per_point,
-            # CSAT goes here: the average score of repair_feedback answered in the period, once
-            # that table lands (issue 13 builds on the feedback work); until then it is None.
+            # CSAT: THE ONE PLACE ITS QUERY GOES. The average score (1-5) of repair_feedback rows
+            # answered in the period, once that table lands (another helper builds it); until then
+            # None, and the API and the CLI print null.
             csat=None,
         )
 
