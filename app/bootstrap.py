@@ -94,6 +94,7 @@ class Container:
             telegram=telegram if isinstance(telegram, TelegramRuntime) else None,
             whatsapp=whatsapp if isinstance(whatsapp, WhatsAppRuntime) else None,
             jobs=self.jobs,
+            timezone=settings.timezone,
             campaigns=CampaignTools(
                 texts=self.campaign_texts,
                 schedules=CronSchedules(settings.timezone, self.clock),

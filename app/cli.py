@@ -16,6 +16,7 @@ from app import logging_filters
 from app.background import web_app
 from app.bootstrap import Container, bootstrap
 from app.cli_jobs import jobs_cli
+from app.cli_kpi import kpi
 from app.rules_file import RulesError
 from app.settings import ConfigurationError, Settings, load_settings
 from store import migrate as migrations
@@ -30,6 +31,7 @@ cli = typer.Typer(
 err = Console(stderr=True)
 log = logging.getLogger("loyalty")
 cli.add_typer(jobs_cli, name="jobs")
+cli.command("kpi")(kpi)
 
 
 def _configure_logging() -> None:

@@ -21,11 +21,13 @@ from pydantic import (
 )
 
 from domain import rules as d
+from domain.customers import Channel
 from domain.repairs import DeviceCategory
 from domain.shop import Shop
 
 DEFAULT_RULES = Path(__file__).parent / "program_rules.toml"
 KNOWN_PERKS = frozenset({"extra_warranty_months", "free_diagnostics", "priority_queue"})
+MONEY_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"  # as the API's money (webhooks/fields.py)
 NonNegative = Annotated[int, Field(ge=0)]
 Positive = Annotated[int, Field(gt=0)]
 Names = dict[str, Annotated[str, Field(min_length=1)]]
@@ -194,6 +196,16 @@ class _Shop(_Strict):
         return value
 
 
+class _Kpi(_Strict):
+    churn_horizon_days: Positive = 365
+    attribution_days: Positive = 30
+    # a decimal string per channel, e.g. whatsapp = "5.50": what one sent message costs
+    message_price: dict[Channel, Annotated[str, Field(pattern=MONEY_PATTERN)]] = {
+        Channel.TELEGRAM: "0",
+        Channel.WHATSAPP: "5.50",
+    }
+
+
 class _Rules(_Strict):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     welcome: _Bonus
@@ -206,6 +218,7 @@ class _Rules(_Strict):
     marketing: _Marketing
     offers: list[_Offer] = []
     shop: _Shop | None = None
+    kpi: _Kpi = _Kpi()
 
     @model_validator(mode="after")
     def _offer_tiers_exist(self) -> _Rules:
@@ -297,6 +310,11 @@ def parse_rules(text: str, source: str = "rules") -> d.ProgramRules:
             for o in r.offers
         ),
         shop=_shop(r.shop),
+        kpi=d.KpiRules(
+            r.kpi.churn_horizon_days,
+            r.kpi.attribution_days,
+            {channel.value: _minor(Decimal(price)) for channel, price in r.kpi.message_price.items()},
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from domain.outbox import OutboxMessage
 from domain.reconciliation import LedgerAudit
 from domain.redemptions import Redemption
 from domain.repairs import Repair, RepairStatus
+from domain.reports import Reports
 from domain.segments import SegmentRepository
 from domain.tiers import MemberSpend
 
@@ -269,6 +270,7 @@ class UnitOfWork(abc.ABC):
     audit: LedgerAudit
     birthdays: BirthdayRepository
     campaigns: CampaignRepository
+    reports: Reports
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

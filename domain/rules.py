@@ -101,6 +101,15 @@ class Offer:
 
 
 @dataclass(frozen=True)
+class KpiRules:
+    """The `[kpi]` section: how the reports count (docs/kpi.md)."""
+
+    churn_horizon_days: int = 365
+    attribution_days: int = 30
+    message_price_minor: dict[str, int] = field(default_factory=lambda: {"telegram": 0, "whatsapp": 550})
+
+
+@dataclass(frozen=True)
 class ProgramRules:
     currency: str
     welcome: Bonus
@@ -114,6 +123,7 @@ class ProgramRules:
     marketing: MarketingRules
     offers: tuple[Offer, ...] = field(default=())
     shop: Shop | None = None  # the `[shop]` section; without it the texts say "the service center"
+    kpi: KpiRules = field(default_factory=KpiRules)
 
     def tier(self, key: str) -> Tier:
         for tier in self.tiers:

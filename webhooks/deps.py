@@ -38,6 +38,7 @@ class WebDeps:
     ping_database: Callable[[], Awaitable[None]]  # raises when the database does not answer
     jobs: JobRunner  # the scheduled jobs, run on demand by /api/v1/jobs
     campaigns: CampaignTools
+    timezone: str  # the shop's: a KPI period is made of its days
     admin_api_token: str | None = None  # None: /api/v1 refuses every call
     repair_webhook_secret: str | None = None  # None: /webhooks/repairs refuses every event
     telegram: TelegramRuntime | None = None
