@@ -118,6 +118,8 @@ class RepairStatusChanged(Event):
     device_brand: str | None
     device_model: str | None
     eta: date | None
+    quote_amount_minor: int | None = None  # waiting_approval: what the customer is asked to approve
+    quote_text: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -29,7 +29,7 @@ from domain.events import (
 from domain.ledger import EntryKind
 from domain.outbox import OutboxMessage
 from domain.ports import Reactions, UnitOfWork
-from domain.repairs import RepairStatus
+from domain.repairs import RepairStatus, quote_fingerprint
 from domain.rules import ProgramRules
 
 E = TypeVar("E", bound=Event)
@@ -75,6 +75,9 @@ class ProgramReactions(Reactions):
             "eta": event.eta.isoformat() if event.eta else None,
         }
         key = f"repair:{event.order_id}:status:{event.status.value}"
+        if event.quote_amount_minor is not None:
+            context.update(quote_amount_minor=event.quote_amount_minor, quote_text=event.quote_text)
+            key += f":quote:{quote_fingerprint(event.quote_amount_minor, event.quote_text)}"
         await _queue(uow, event.customer_id, template, context, key, event.at)
 
     async def tell_repair_cancelled(self, uow: UnitOfWork, event: RepairCancelled) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
@@ -70,6 +71,10 @@ class Repair:
     completed_at: datetime | None = None
     cancelled_at: datetime | None = None
     id: int | None = None
+    # The price and work the repair system asks the customer to approve (its latest
+    # waiting_approval event's quote); kept after the wait, as what was asked.
+    quote_amount_minor: int | None = None
+    quote_text: str | None = None
 
     @property
     def is_final(self) -> bool:
@@ -97,6 +102,13 @@ class RecordRepairEvent:
     amount_minor: int | None = None
     items: tuple[RepairItem, ...] | None = None
     eta: date | None = None
+    quote_amount_minor: int | None = None  # only on a waiting_approval event (the edge checks)
+    quote_text: str | None = None
+
+
+def quote_fingerprint(amount_minor: int, text: str | None) -> str:
+    """A short name for one quote of an order: a revised quote is a new one, a repeated one is not."""
+    return hashlib.sha256(f"{amount_minor}\x00{text or ''}".encode()).hexdigest()[:16]
 
 
 def money_paid(

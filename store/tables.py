@@ -112,6 +112,8 @@ repairs = sa.Table(
     sa.Column("status_at", UTCDateTime),
     sa.Column("completed_at", UTCDateTime),
     sa.Column("cancelled_at", UTCDateTime),
+    sa.Column("quote_amount_minor", sa.BigInteger),
+    sa.Column("quote_text", sa.String(200)),
 )
 
 repair_status_history = sa.Table(

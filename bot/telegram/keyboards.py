@@ -74,14 +74,18 @@ def type_birthday(texts: Texts) -> ForceReply:
     return ForceReply(input_field_placeholder=texts.label("birthday_placeholder"))
 
 
+def birthday_or_skip(texts: Texts) -> ReplyKeyboardMarkup:
+    """The sign-up's birthday step: the date is typed (the input field says how), or skipped with
+    the one button under it; a ForceReply could not carry that button."""
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=texts.label("skip"))]],
+        resize_keyboard=True,
+        input_field_placeholder=texts.label("birthday_placeholder"),
+    )
+
+
 def remove() -> ReplyKeyboardRemove:
     return ReplyKeyboardRemove()
-
-
-def skip_birthday(texts: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=texts.label("skip"), callback_data=RegistrationCb(action="skip_birthday"))
-    return kb.as_markup()
 
 
 def marketing(texts: Texts) -> InlineKeyboardMarkup:

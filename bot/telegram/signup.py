@@ -46,7 +46,7 @@ async def ask_phone(bot: Bot, chat_id: int, state: FSMContext, texts: Texts, tem
 async def ask_birthday(bot: Bot, chat_id: int, state: FSMContext, texts: Texts) -> None:
     await state.set_state(Signup.birthday)
     text = texts("tg_ask_birthday", editing=False, example=BIRTHDAY_EXAMPLE)
-    await bot.send_message(chat_id, text, reply_markup=kb.skip_birthday(texts))
+    await bot.send_message(chat_id, text, reply_markup=kb.birthday_or_skip(texts))
 
 
 async def ask_marketing(bot: Bot, chat_id: int, state: FSMContext, texts: Texts) -> None:

@@ -87,8 +87,11 @@ async def _move(
         if repair.status is not RepairStatus.CANCELLED:
             await _cancel(uow, repair, event, now, outcome)
     elif is_new or not repair.is_final:
-        outcome.status_changed = is_new or repair.status is not event.status
+        requoted = event.status is RepairStatus.WAITING_APPROVAL and _quote(repair) != _quote(event)
+        outcome.status_changed = is_new or repair.status is not event.status or requoted
         repair.status, repair.status_at = event.status, event.occurred_at
+        if event.status is RepairStatus.WAITING_APPROVAL:
+            repair.quote_amount_minor, repair.quote_text = event.quote_amount_minor, event.quote_text
         if outcome.status_changed:
             outcome.events.append(_status_changed(repair, now))
 
@@ -196,11 +199,16 @@ async def _cancel(
     )
 
 
+def _quote(of: Repair | RecordRepairEvent) -> tuple[int | None, str | None]:
+    return of.quote_amount_minor, of.quote_text
+
+
 def _later(current: datetime | None, occurred_at: datetime) -> datetime:
     return occurred_at if current is None else max(current, occurred_at)
 
 
 def _status_changed(repair: Repair, now: datetime) -> RepairStatusChanged:
+    waiting = repair.status is RepairStatus.WAITING_APPROVAL
     return RepairStatusChanged(
         at=now,
         order_id=repair.order_id,
@@ -210,4 +218,6 @@ def _status_changed(repair: Repair, now: datetime) -> RepairStatusChanged:
         device_brand=repair.device_brand,
         device_model=repair.device_model,
         eta=repair.eta,
+        quote_amount_minor=repair.quote_amount_minor if waiting else None,
+        quote_text=repair.quote_text if waiting else None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from aiogram.methods import DeleteMyCommands, EditMessageText, SendMessage, SetMyCommands
-from aiogram.types import BotCommandScopeChat, ForceReply, ReplyKeyboardMarkup
+from aiogram.types import BotCommandScopeChat, ForceReply, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot.telegram.callbacks import ConsentCb, DeleteCb, LanguageCb, ProfileCb, ScreenCb
 from bot.vocabulary import Screen
@@ -106,3 +106,32 @@ async def test_the_phone_step_says_in_the_input_field_to_use_the_button(tg):
     keyboard = asked[-1].reply_markup
     assert isinstance(keyboard, ReplyKeyboardMarkup)
     assert keyboard.input_field_placeholder == "Нажмите кнопку «Отправить мой номер»"
+
+
+async def test_the_sign_up_birthday_step_shows_the_date_format_in_the_input_field_and_a_skip_button(tg):
+    chat = tg.new_chat()
+    await chat.say("/start")
+    await chat.press(ConsentCb(agree=True).pack())
+    asked = _of(await chat.share_contact(), SendMessage)[-1]
+    assert "Когда у вас день рождения" in asked.text
+    keyboard = asked.reply_markup
+    assert isinstance(keyboard, ReplyKeyboardMarkup)
+    assert keyboard.input_field_placeholder == "ДД.ММ.ГГГГ, например 25.04.1990"
+    assert [[b.text for b in row] for row in keyboard.keyboard] == [["Пропустить"]]
+    wrong = _of(await chat.say("31.02.1990"), SendMessage)[-1]
+    assert isinstance(wrong.reply_markup, ReplyKeyboardMarkup)
+    assert wrong.reply_markup.input_field_placeholder == "ДД.ММ.ГГГГ, например 25.04.1990"
+    skipped = _of(await chat.say("Пропустить"), SendMessage)
+    assert isinstance(skipped[0].reply_markup, ReplyKeyboardRemove) and "без даты" in skipped[0].text
+    assert "персональные предложения" in skipped[-1].text
+
+
+async def test_a_birthday_typed_at_sign_up_is_confirmed_and_the_keyboard_put_away(tg):
+    chat = tg.new_chat(language_code="en")
+    await chat.say("/start")
+    await chat.press(ConsentCb(agree=True).pack())
+    asked = _of(await chat.share_contact(), SendMessage)[-1]
+    assert asked.reply_markup.input_field_placeholder == "DD.MM.YYYY, e.g. 25.04.1990"
+    given = _of(await chat.say("25.04.1990"), SendMessage)
+    assert isinstance(given[0].reply_markup, ReplyKeyboardRemove) and "Birthday saved" in given[0].text
+    assert given[-1].reply_markup is not None and given[-1].reply_markup.inline_keyboard

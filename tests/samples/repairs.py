@@ -14,6 +14,8 @@ SAMPLES = {
         "device_category": "laptop",
         "device": "Lenovo T14",
         "eta": None,
+        "quote_amount_minor": 250000,
+        "quote_text": "Замена аккумулятора",
     },
     "repair_ready": {"order_id": "R-1042", "device_category": "phone", "device": "", "eta": None},
     "repair_cancelled": {"order_id": "R-1042", "taken_back": 135, "given_back": 21, "balance": 86},

@@ -33,6 +33,7 @@ SAMPLES = {
     "tg_language_set": {},
     "tg_marketing_changed": {"opt_in": False},
     "tg_birthday_saved": {"birthday": date(1990, 4, 25)},
+    "tg_birthday_skipped": {},
     "tg_export_ready": {},
     "tg_delete_confirm": {"balance": 21},
     "tg_deleted": {},

@@ -24,6 +24,7 @@ from webhooks.bodies import read_limited_body
 from webhooks.deps import Deps, WebDeps
 from webhooks.errors import error_responses
 from webhooks.fields import EventTime, Money, OrderId, Phone, Text
+from webhooks.quotes import QuoteIn
 
 router = APIRouter(tags=["repair system"])
 
@@ -87,6 +88,9 @@ class RepairEventIn(BaseModel):
     amount: Money | None = Field(default=None, description="The order's total; required on completion.")
     items: list[ItemIn] | None = Field(default=None, max_length=200)
     eta: date | None = None
+    quote: QuoteIn | None = Field(
+        default=None, description="Only with status waiting_approval: the price and work to approve."
+    )
     occurred_at: EventTime
 
     def cross_field_errors(self) -> list[dict[str, Any]]:
@@ -101,6 +105,8 @@ class RepairEventIn(BaseModel):
             errors.append(_error("status", f"must be {implied.value} on {self.type.value}"))
         if (implied or self.status) is RepairStatus.COMPLETED and self.amount is None:
             errors.append(_error("amount", "required when the repair is completed"))
+        if self.quote is not None and (implied or self.status) is not RepairStatus.WAITING_APPROVAL:
+            errors.append(_error("quote", "only with status waiting_approval"))
         return errors
 
     def time_errors(self, now: datetime) -> list[dict[str, Any]]:
@@ -140,6 +146,8 @@ class RepairEventIn(BaseModel):
             if self.items is None
             else tuple(RepairItem(i.name, i.kind, i.price) for i in self.items),
             eta=self.eta,
+            quote_amount_minor=self.quote.amount if self.quote else None,
+            quote_text=self.quote.text if self.quote else None,
         )
 
 

@@ -69,20 +69,27 @@ async def phone_not_shared(message: Message, bot: Bot, state: FSMContext, texts:
 
 
 async def birthday_skipped(query: CallbackQuery, bot: Bot, state: FSMContext, texts: Texts) -> None:
+    """The inline "Skip" of a birthday question sent before the step had its keyboard."""
     await query.answer()
+    await bot.send_message(query.from_user.id, texts("tg_birthday_skipped"), reply_markup=kb.remove())
     await signup.ask_marketing(bot, query.from_user.id, state, texts)
 
 
 async def birthday_given(
     message: Message, bot: Bot, state: FSMContext, texts: Texts, clock: Clock, timezone: str
 ) -> None:
+    typed = (message.text or "").strip()
+    if typed.casefold() == texts.label("skip").casefold():  # the keyboard's button
+        await message.answer(texts("tg_birthday_skipped"), reply_markup=kb.remove())
+        return await signup.ask_marketing(bot, message.chat.id, state, texts)
     try:
-        born = parse_birthday(message.text or "", shop_today(clock.now(), timezone))
+        born = parse_birthday(typed, shop_today(clock.now(), timezone))
     except BadBirthday as bad:
         text = texts("tg_birthday_invalid", reason=bad.reason, example=BIRTHDAY_EXAMPLE)
-        await message.answer(text, reply_markup=kb.skip_birthday(texts))
+        await message.answer(text, reply_markup=kb.birthday_or_skip(texts))
         return
     await state.update_data(birthday=born.isoformat())
+    await message.answer(texts("tg_birthday_saved", birthday=born), reply_markup=kb.remove())
     await signup.ask_marketing(bot, message.chat.id, state, texts)
 
 

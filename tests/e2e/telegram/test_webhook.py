@@ -149,7 +149,8 @@ async def test_a_whole_registration_through_the_webhook(webhook_app, bot_api):
         response = await client.post("/telegram/webhook", json=step, headers={HEADER: SECRET})
         assert response.status_code == 200
     texts = [c["text"] for c in bot_api.called("sendMessage")]
-    assert "There is no such date" in texts[-3]
+    assert "There is no such date" in texts[-4]
+    assert "Birthday saved: February 29, 2000." in texts[-3]
     assert "Welcome to the loyalty program" in texts[-1] and "200 points" in texts[-1]
     async with container.uow() as uow:
         customer = await uow.customers.by_phone("+447911123456")
