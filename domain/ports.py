@@ -18,6 +18,7 @@ from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage
 from domain.reconciliation import LedgerAudit
 from domain.redemptions import Redemption
+from domain.referrals import PhoneMarkRepository, ReferralRepository
 from domain.repairs import Repair, RepairStatus
 from domain.segments import SegmentRepository
 from domain.tiers import MemberSpend
@@ -269,6 +270,8 @@ class UnitOfWork(abc.ABC):
     audit: LedgerAudit
     birthdays: BirthdayRepository
     campaigns: CampaignRepository
+    referrals: ReferralRepository
+    phone_marks: PhoneMarkRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -20,6 +20,7 @@ from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.ledger import SqlLedgerRepository
 from store.repositories.redemptions import SqlRedemptionRepository
+from store.repositories.referrals import SqlPhoneMarkRepository, SqlReferralRepository
 from store.repositories.repairs import SqlRepairRepository
 from store.repositories.whatsapp import SqlDialogueRepository, SqlMessageStatusRepository
 from store.segments import SqlSegmentRepository
@@ -49,6 +50,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.audit = SqlLedgerAudit(s)
         self.birthdays = SqlBirthdayRepository(s)
         self.campaigns = SqlCampaignRepository(s)
+        self.referrals = SqlReferralRepository(s)
+        self.phone_marks = SqlPhoneMarkRepository(s)
         return self
 
     async def __aexit__(
