@@ -254,3 +254,22 @@ async def test_two_replicas_completing_the_friends_repairs_at_once_pay_once(engi
     finally:
         await first.dispose()
         await second.dispose()
+
+
+async def test_the_invite_screen_counts_the_friends_pending_and_rewarded(uow_factory, rules):
+    from domain.services.views import get_invite_view
+
+    referrer, _ = await _pair(uow_factory, rules)
+    code = await _code(uow_factory, referrer)
+    await registered(uow_factory(), rules, NOW, "+79160000009", referral_code=code)
+    await _record(uow_factory, rules, _event("e1", "R-1"))
+    async with uow_factory() as uow:
+        view = await get_invite_view(
+            uow, rules, await uow.customers.get(referrer), "https://t.me/bot?start=x"
+        )
+    assert (view.invited, view.pending, view.rewarded) == (2, 1, 1)
+
+
+async def _code(uow_factory, customer_id: int) -> str:
+    async with uow_factory() as uow:
+        return (await uow.customers.get(customer_id)).referral_code
