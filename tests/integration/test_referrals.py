@@ -273,3 +273,22 @@ async def test_the_invite_screen_counts_the_friends_pending_and_rewarded(uow_fac
 async def _code(uow_factory, customer_id: int) -> str:
     async with uow_factory() as uow:
         return (await uow.customers.get(customer_id)).referral_code
+
+
+async def test_two_replicas_starting_at_once_agree_on_one_installation_secret(engine, database, rules):
+    other = database.engine()
+    try:
+
+        async def secret(factory, candidate: bytes) -> bytes:
+            async with factory() as uow:
+                value = await uow.phone_marks.installation_secret(candidate, NOW)
+                await uow.commit()
+                return value
+
+        found = await asyncio.gather(
+            secret(_shop_uow(engine, rules), b"a" * 32), secret(_shop_uow(other, rules), b"b" * 32)
+        )
+        assert found[0] == found[1] and found[0] in (b"a" * 32, b"b" * 32)
+        assert await secret(_shop_uow(engine, rules), b"c" * 32) == found[0]
+    finally:
+        await other.dispose()
