@@ -173,7 +173,7 @@ def bootstrap(
     engine = engine or create_engine(settings.database_url)
     sessions = session_factory(engine)
     clock = clock or SystemClock()
-    reactions = ProgramReactions(rules)
+    reactions = ProgramReactions(rules, timezone=settings.timezone)
     renderer = Renderer(timezone=settings.timezone, currency=rules.currency, shop=rules.shop)
 
     def new_uow() -> UnitOfWork:

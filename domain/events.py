@@ -177,3 +177,36 @@ class PointsExpiringSoon(Event):
     points: int
     balance: int
     expires_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferralRewarded(Event):
+    """The friend's first paid repair earned the referrer their reward (`entry_id`)."""
+
+    referral_id: int
+    referrer_id: int
+    friend_id: int
+    entry_id: int
+    points: int
+    balance: int
+    order_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferralRefused(Event):
+    """A referral that will never pay, with its reason (a RefusalReason value)."""
+
+    referral_id: int
+    referrer_id: int
+    friend_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferralReversed(Event):
+    """The qualifying repair was cancelled: the referrer's reward was taken back (`points` <= 0)."""
+
+    referral_id: int
+    referrer_id: int
+    order_id: str
+    points: int

@@ -18,6 +18,7 @@ from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage
 from domain.reconciliation import LedgerAudit
 from domain.redemptions import Redemption
+from domain.referrals import PhoneMarkRepository, ReferralRepository
 from domain.repairs import Repair, RepairStatus
 from domain.reports import Reports
 from domain.segments import SegmentRepository
@@ -271,6 +272,8 @@ class UnitOfWork(abc.ABC):
     birthdays: BirthdayRepository
     campaigns: CampaignRepository
     reports: Reports
+    referrals: ReferralRepository
+    phone_marks: PhoneMarkRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

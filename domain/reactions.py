@@ -21,7 +21,9 @@ from domain.events import (
     PointsEarned,
     PointsExpiringSoon,
     RedemptionRequested,
+    ReferralRewarded,
     RepairCancelled,
+    RepairCompleted,
     RepairStatusChanged,
     TierDowngraded,
     TierUpgraded,
@@ -29,6 +31,7 @@ from domain.events import (
 from domain.ledger import EntryKind
 from domain.outbox import OutboxMessage
 from domain.ports import Reactions, UnitOfWork
+from domain.referral_reactions import ReferralReactions
 from domain.repairs import RepairStatus, quote_fingerprint
 from domain.rules import ProgramRules
 
@@ -44,7 +47,7 @@ REPAIR_STATUS_MESSAGES = {
 
 
 class ProgramReactions(Reactions):
-    def __init__(self, rules: ProgramRules) -> None:
+    def __init__(self, rules: ProgramRules, *, timezone: str = "UTC") -> None:
         self._rules = rules
         self._table: dict[type[Event], list[Reaction[Any]]] = {}
         self.on(RepairStatusChanged, self.tell_repair_status)
@@ -55,6 +58,10 @@ class ProgramReactions(Reactions):
         self.on(RedemptionRequested, self.send_redemption_code)
         self.on(BirthdayBonusGranted, self.greet_birthday)
         self.on(PointsExpiringSoon, self.warn_of_expiry)
+        referrals = ReferralReactions(rules, timezone)  # the month of the referral cap is the shop's
+        self.on(RepairCompleted, referrals.settle_on_completion)
+        self.on(RepairCancelled, referrals.reverse_on_cancellation)
+        self.on(ReferralRewarded, referrals.tell_both_sides)
 
     def on(self, event_type: type[E], reaction: Reaction[E]) -> None:
         """Run `reaction` for every `event_type` event, after the ones registered before it."""

@@ -65,6 +65,8 @@ class InviteView:
     referrer_bonus: int
     min_first_repair_minor: int
     invited: int
+    pending: int = 0  # friends whose first repair is still to come
+    rewarded: int = 0  # friends whose first repair paid the member
 
 
 @dataclass(frozen=True)

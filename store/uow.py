@@ -21,6 +21,7 @@ from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.ledger import SqlLedgerRepository
 from store.repositories.redemptions import SqlRedemptionRepository
+from store.repositories.referrals import SqlPhoneMarkRepository, SqlReferralRepository
 from store.repositories.repairs import SqlRepairRepository
 from store.repositories.whatsapp import SqlDialogueRepository, SqlMessageStatusRepository
 from store.segments import SqlSegmentRepository
@@ -51,6 +52,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.birthdays = SqlBirthdayRepository(s)
         self.campaigns = SqlCampaignRepository(s)
         self.reports = SqlReports(s)
+        self.referrals = SqlReferralRepository(s)
+        self.phone_marks = SqlPhoneMarkRepository(s)
         return self
 
     async def __aexit__(

@@ -29,6 +29,7 @@ from domain.ports import (
 )
 from domain.reactions import ProgramReactions
 from domain.redemptions import Redemption, RedemptionStatus
+from domain.referrals import PhoneMark, PhoneMarkRepository, Referral, ReferralRepository, ReferralStatus
 from domain.repairs import Repair, RepairStatus
 from domain.tiers import MemberSpend
 
@@ -50,6 +51,9 @@ class Store:
         self.dialogues: dict[str, Dialogue] = {}
         self.message_statuses: dict[str, tuple[str, int | None]] = {}
         self.next_id = 1
+        self.referrals: dict[str, Referral] = {}
+        self.secret: bytes | None = None
+        self.phone_marks: dict[str, PhoneMark] = {}
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -479,6 +483,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.redemptions = FakeRedemptions(s)
         self.dialogues = FakeDialogues(s)
         self.message_statuses = FakeMessageStatuses(s)
+        self.referrals = FakeReferrals(s)
+        self.phone_marks = FakePhoneMarks(s)
         return self
 
     async def _commit(self) -> None:
@@ -501,3 +507,65 @@ class RecordingSender(MessageSender):
     async def send(self, identity: ChannelIdentity, message: OutboxMessage, text: str) -> SendResult:
         self.sent.append((identity.external_id, text))
         return self.answers.pop(0) if self.answers else Delivered("msg-1")
+
+
+class FakeReferrals(ReferralRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add(self, referral: Referral) -> Referral:
+        if referral.source_key not in self.s.referrals:
+            stored = copy.copy(referral)
+            stored.id = self.s.new_id()
+            self.s.referrals[referral.source_key] = stored
+        return copy.copy(self.s.referrals[referral.source_key])
+
+    async def of_friend(self, friend_id: int, *, lock: bool = False) -> Referral | None:
+        found = self.s.referrals.get(f"friend:{friend_id}")
+        return copy.copy(found) if found else None
+
+    async def decide(self, referral: Referral, expected: ReferralStatus) -> bool:
+        stored = self.s.referrals[referral.source_key]
+        if stored.status is not expected:
+            return False
+        self.s.referrals[referral.source_key] = copy.copy(referral)
+        return True
+
+    async def of_referrer(self, referrer_id: int) -> list[Referral]:
+        found = [r for r in self.s.referrals.values() if r.referrer_id == referrer_id]
+        return [copy.copy(r) for r in sorted(found, key=lambda r: r.id or 0)]
+
+    async def rewarded_between(self, referrer_id: int, start: datetime, end: datetime) -> int:
+        return sum(
+            1
+            for r in self.s.referrals.values()
+            if r.referrer_id == referrer_id and r.rewarded_at is not None and start <= r.rewarded_at < end
+        )
+
+    async def serial_seen_elsewhere(self, serial: str, customer_id: int, order_id: str) -> bool:
+        return any(
+            r.device_serial == serial and r.order_id != order_id and r.customer_id != customer_id
+            for r in self.s.repairs.values()
+        )
+
+
+class FakePhoneMarks(PhoneMarkRepository):
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def installation_secret(self, candidate: bytes, now: datetime) -> bytes:
+        if self.s.secret is None:
+            self.s.secret = candidate
+        return self.s.secret
+
+    async def get(self, fingerprint: str) -> PhoneMark | None:
+        return self.s.phone_marks.get(fingerprint)
+
+    async def mark(self, fingerprint: str, now: datetime, *, welcome_granted: bool, referred: bool) -> None:
+        old = self.s.phone_marks.get(fingerprint)
+        self.s.phone_marks[fingerprint] = PhoneMark(
+            fingerprint,
+            old.first_seen_at if old else now,
+            welcome_granted or (old.welcome_granted if old else False),
+            referred or (old.referred if old else False),
+        )

@@ -52,6 +52,8 @@ class Registrar:
         if state is None:
             await repo.delete_older_than(now - STATE_TTL)  # each new conversation sweeps abandoned ones
             code = referral_code_in(msg.body)
+            if code is not None and not await _live_code(uow, code):
+                code = None  # an unknown code is ignored: no promise of a bonus, nothing about anyone
             state = Dialogue(key, CONSENT, locale, now, {"referral": code} if code else {})
             await repo.save(state)
             return Outcome([self._consent(state)], locale)
@@ -179,3 +181,8 @@ _STEPS = {
     BIRTHDAY: Registrar._birthday_step,
     MARKETING: Registrar._marketing_step,
 }
+
+
+async def _live_code(uow: UnitOfWork, code: str) -> bool:
+    owner = await uow.customers.by_referral_code(code)
+    return owner is not None and not owner.is_deleted

@@ -15,6 +15,7 @@ from domain.rules import ProgramRules, Tier
 from domain.services.customers import live_customer
 from domain.services.earning import earn_for_linked_repairs
 from domain.services.points import earn_points
+from domain.services.referrals import admit_new_member, refuse_later_link
 from domain.services.tiers import apply_tier_upgrade
 
 
@@ -41,13 +42,10 @@ async def register_customer(
         raise ConsentRequired("personal-data consent is needed before registration")
     existing = await uow.customers.by_phone(registration.phone)
     if existing is not None:
-        return await _join(uow, existing, registration, now)
+        return await _join(uow, existing, registration, now, await _referrer(uow, registration))
 
-    referrer_id = None
-    if registration.referral_code:
-        referrer = await uow.customers.by_referral_code(registration.referral_code)
-        if referrer is not None and not referrer.is_deleted and referrer.phone != registration.phone:
-            referrer_id = referrer.id
+    referrer = await _referrer(uow, registration)
+    referrer_id = referrer.id if referrer is not None else None
     customer = await uow.customers.add(
         Customer(
             phone=registration.phone,
@@ -83,8 +81,9 @@ async def register_customer(
     upgrade = await apply_tier_upgrade(uow, rules, customer, now) if linked else None
     if linked:
         await earn_for_linked_repairs(uow, rules, customer, linked, now, events)
+    admission = await admit_new_member(uow, rules, customer, referrer, len(linked), now)
     welcome = None
-    if rules.welcome.points > 0:
+    if rules.welcome.points > 0 and admission.welcome_allowed:
         welcome = await earn_points(
             uow,
             customer_id=customer.id,
@@ -117,8 +116,20 @@ async def register_customer(
     )
 
 
+async def _referrer(uow: UnitOfWork, registration: Registration) -> Customer | None:
+    """The live owner of the code; an unknown code is ignored, telling nobody anything."""
+    if not registration.referral_code:
+        return None
+    referrer = await uow.customers.by_referral_code(registration.referral_code)
+    return referrer if referrer is not None and not referrer.is_deleted else None
+
+
 async def _join(
-    uow: UnitOfWork, customer: Customer, registration: Registration, now: datetime
+    uow: UnitOfWork,
+    customer: Customer,
+    registration: Registration,
+    now: datetime,
+    referrer: Customer | None = None,
 ) -> RegistrationResult:
     """One person, one account, whatever the channel: the new channel joins the phone's owner.
 
@@ -128,6 +139,8 @@ async def _join(
     customer_id = customer.id
     assert customer_id is not None
     await _attach_identity(uow, customer, registration, now)
+    if referrer is not None:
+        await refuse_later_link(uow, customer, referrer, now)
     customer = await set_marketing_consent(uow, customer_id, registration.marketing_opt_in, now)
     if registration.birthday and customer.birthday is None:
         customer = await set_birthday(uow, customer_id, registration.birthday, now)

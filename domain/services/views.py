@@ -9,6 +9,7 @@ from domain.offers import history_from, matching_offers
 from domain.ports import UnitOfWork
 from domain.repairs import FINAL_STATUSES
 from domain.rules import ProgramRules
+from domain.services.referral_views import referral_summary
 from domain.services.tiers import get_tier_progress
 from domain.views import (
     BalanceView,
@@ -97,12 +98,15 @@ async def get_offers_view(
 
 
 async def get_invite_view(uow: UnitOfWork, rules: ProgramRules, customer: Customer, link: str) -> InviteView:
+    summary = await referral_summary(uow, _id(customer))
     return InviteView(
         link=link,
         friend_bonus=rules.referral.friend_bonus,
         referrer_bonus=rules.referral.referrer_bonus,
         min_first_repair_minor=rules.referral.min_first_repair_minor,
         invited=await uow.customers.count_referred(_id(customer)),
+        pending=summary.pending,
+        rewarded=summary.rewarded,
     )
 
 

@@ -82,6 +82,8 @@ SAMPLES = {
             referrer_bonus=500,
             min_first_repair_minor=100_000,
             invited=3,
+            pending=2,
+            rewarded=1,
         )
     },
     "screen_profile": {

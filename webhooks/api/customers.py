@@ -11,6 +11,7 @@ from bot.phones import InvalidPhone, normalize_phone
 from domain.ports import UnitOfWork
 from domain.services.customers import live_customer
 from domain.services.points import adjust_points
+from domain.services.referral_views import referral_summary
 from webhooks.api.schemas import (
     AdjustmentIn,
     AdjustmentOut,
@@ -19,6 +20,8 @@ from webhooks.api.schemas import (
     CustomerOut,
     LedgerEntryOut,
     LedgerPage,
+    ReferralCounts,
+    ReferralRefusalOut,
 )
 from webhooks.deps import AdminAuthor, Deps
 from webhooks.errors import DomainErrorRoute, error_responses
@@ -59,7 +62,19 @@ async def get_customer(deps: Deps, customer_id: CustomerId) -> CustomerDetail:
     async with deps.uow() as uow:
         customer = await live_customer(uow, customer_id)
         base = CustomerOut.of(customer, await _channels(uow, customer_id))
-    return CustomerDetail(**base.model_dump(), locale=customer.locale, registered_at=customer.registered_at)
+        summary = await referral_summary(uow, customer_id)
+    return CustomerDetail(
+        **base.model_dump(),
+        locale=customer.locale,
+        registered_at=customer.registered_at,
+        referral_code=customer.referral_code,
+        referred_by=customer.referred_by_id,
+        referrals=ReferralCounts(joined=summary.joined, pending=summary.pending, rewarded=summary.rewarded),
+        referral_refusals=[
+            ReferralRefusalOut(friend_customer_id=r.friend_customer_id, reason=r.reason, at=r.at)
+            for r in summary.refusals
+        ],
+    )
 
 
 @router.get("/{customer_id}/ledger", response_model=LedgerPage, responses=error_responses(404, 422))

@@ -56,9 +56,28 @@ class CustomerList(BaseModel):
     items: list[CustomerOut]
 
 
+class ReferralCounts(BaseModel):
+    joined: int = Field(description="Friends who registered through the member's link")
+    pending: int = Field(description="Of them, those whose first repair is still to come")
+    rewarded: int = Field(description="Of them, those whose first repair paid the member")
+
+
+class ReferralRefusalOut(BaseModel):
+    friend_customer_id: int | None
+    reason: str = Field(
+        description="self_referral, already_member, known_phone, known_serial, monthly_cap, "
+        "first_repair_below_minimum or referrer_deleted"
+    )
+    at: datetime
+
+
 class CustomerDetail(CustomerOut):
     locale: str
     registered_at: datetime
+    referral_code: str | None
+    referred_by: int | None = Field(description="The customer whose link brought this one")
+    referrals: ReferralCounts
+    referral_refusals: list[ReferralRefusalOut]
 
 
 class LedgerEntryOut(BaseModel):
