@@ -9,6 +9,7 @@ from bot.deps import ChatDeps
 from bot.phones import mask_phone
 from bot.vocabulary import SCREEN_NAMES
 from domain.customers import Customer
+from domain.jobs import shop_day
 from domain.ports import UnitOfWork
 from domain.services import views
 from domain.services.customers import live_customer
@@ -29,6 +30,8 @@ class Screens:
         async with self._c.uow() as uow:
             customer = await live_customer(uow, customer_id)
             context = await self._context(name, uow, customer, invite_link_for)
+            if name == "offers":
+                await uow.commit()  # the personal codes issued on first show
         return self._c.renderer.render(f"screen_{name}", customer.locale, channel, **context)
 
     async def _context(
@@ -39,7 +42,9 @@ class Screens:
             "balance": lambda: views.get_balance_view(uow, customer),
             "repairs": lambda: views.get_repairs_view(uow, customer),
             "tier": lambda: views.get_tier_view(uow, rules, customer, now),
-            "offers": lambda: views.get_offers_view(uow, rules, customer, now),
+            "offers": lambda: views.get_offers_view(
+                uow, rules, customer, now, shop_day(now, self._c.timezone)
+            ),
             "invite": lambda: views.get_invite_view(
                 uow, rules, customer, (invite_link_for or _no_link)(customer.referral_code or "")
             ),

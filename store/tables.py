@@ -182,6 +182,7 @@ outbox = sa.Table(
 # `metadata` complete for migrations and tests. (Imported last: they import `metadata` from here.)
 from store import (  # noqa: E402, F401
     tables_campaigns,
+    tables_offers,
     tables_repairs,
     tables_segments,
     tables_telegram,

@@ -19,6 +19,7 @@ from store.repositories.bookkeeping import (
 from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.ledger import SqlLedgerRepository
+from store.repositories.offer_codes import SqlOfferCodeRepository
 from store.repositories.redemptions import SqlRedemptionRepository
 from store.repositories.repairs import SqlRepairRepository
 from store.repositories.whatsapp import SqlDialogueRepository, SqlMessageStatusRepository
@@ -49,6 +50,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.audit = SqlLedgerAudit(s)
         self.birthdays = SqlBirthdayRepository(s)
         self.campaigns = SqlCampaignRepository(s)
+        self.offer_codes = SqlOfferCodeRepository(s)
         return self
 
     async def __aexit__(

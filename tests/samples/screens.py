@@ -71,7 +71,10 @@ SAMPLES = {
     },
     "screen_offers": {
         "view": OffersView(
-            offers=(OfferView("partner", "Insurance", "10% off.", "SafeGadget", "REPAIR10"),),
+            offers=(
+                OfferView("shop", "Cleaning", "20% off.", None, None, "K7QM-4XZP", date(2026, 12, 31)),
+                OfferView("partner", "Insurance", "10% off.", "SafeGadget", "REPAIR10"),
+            ),
             marketing_opt_in=False,
         )
     },

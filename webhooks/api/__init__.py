@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from webhooks.api import campaigns, customers, jobs, redemptions, segments
+from webhooks.api import campaigns, customers, jobs, offers, redemptions, segments
 from webhooks.auth import require_admin
 from webhooks.errors import ANY_ROUTE, error_responses
 
@@ -16,3 +16,4 @@ router.include_router(redemptions.router)
 router.include_router(segments.router)
 router.include_router(campaigns.router)
 router.include_router(jobs.router)
+router.include_router(offers.router)
