@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+from domain.offer_codes import ALPHABET, SHAPE, code_valid_until, new_code, normalise
 from domain.offers import CustomerHistory, history_from, matching_offers, offer_applies
 from domain.repairs import DeviceCategory, Repair, RepairStatus
-from domain.offer_codes import ALPHABET, SHAPE, code_valid_until, new_code, normalise
 from domain.rules import Offer, OfferConditions, ProgramRules
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
