@@ -18,11 +18,13 @@ from domain.offer_codes import (
 )
 from domain.repairs import DeviceCategory, RecordRepairEvent, RepairEventType, RepairStatus
 from domain.rules import Offer
+from domain.segments import parse_segment_filter
 from domain.services.offer_codes import find_offer_code, personal_code, use_offer_code
 from domain.services.repairs import record_repair_event
 from domain.services.views import get_offers_view
 from store.tables_offers import offer_codes
 from tests.builders import registered
+from tests.offer_support import completed_phone_repair
 
 TODAY = date(2026, 11, 22)  # the shop's day at the clock fixture's NOW
 
@@ -199,3 +201,19 @@ async def test_concurrent_uses_of_one_code_let_exactly_one_through(engine, uow_f
     assert results.count(True) == 1
     (row,) = await _rows(engine)
     assert row.status == "used"
+
+
+async def test_an_offer_pushed_as_a_campaign_reaches_only_members_with_marketing_consent(
+    uow_factory, rules, clock
+):
+    """Nothing pushes offers unasked except a campaign, and its audience is always consenting."""
+    consenting = await _member_with_a_phone_repair(uow_factory, rules, clock)
+    declined = (
+        await registered(uow_factory(), rules, clock.now(), "+79161234568", marketing_opt_in=False)
+    ).customer
+    await completed_phone_repair(uow_factory(), rules, "+79161234568", clock.now())
+    phone_people = parse_segment_filter({"device_categories": ["phone"]}, tiers=[t.key for t in rules.tiers])
+    async with uow_factory() as uow:
+        reached = await uow.segments.member_ids(phone_people, clock.now())
+    assert reached == [consenting] and declined.id not in reached
+    assert "phone_accessories" in await _show(uow_factory, rules, clock, declined.id)  # asking still shows
