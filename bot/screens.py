@@ -11,6 +11,7 @@ from bot.vocabulary import SCREEN_NAMES
 from domain.customers import Customer
 from domain.jobs import shop_day
 from domain.ports import UnitOfWork
+from domain.program_guide import get_rules_view
 from domain.services import views
 from domain.services.customers import live_customer
 
@@ -51,6 +52,8 @@ class Screens:
         }
         if name in builders:
             return {"view": await builders[name]()}
+        if name == "rules":
+            return {"view": get_rules_view(rules, customer.locale)}
         if name == "profile":
             masked = mask_phone(customer.phone) if customer.phone else ""
             return {"view": views.get_profile_view(rules, customer, masked)}

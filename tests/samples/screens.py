@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from app.rules_file import load_rules
 from domain.ledger import EntryKind, LedgerEntry
+from domain.program_guide import get_rules_view
 from domain.repairs import DeviceCategory, Repair, RepairStatus
 from domain.rules import Perk
 from domain.views import BalanceView, InviteView, OffersView, OfferView, ProfileView, RepairsView, TierView
@@ -78,6 +80,7 @@ SAMPLES = {
             marketing_opt_in=False,
         )
     },
+    "screen_rules": {"view": get_rules_view(load_rules(), "en")},
     "screen_invite": {
         "view": InviteView(
             link="https://t.me/shop_bot?start=abc",
