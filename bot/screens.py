@@ -14,6 +14,7 @@ from domain.ports import UnitOfWork
 from domain.program_guide import get_rules_view
 from domain.services import views
 from domain.services.customers import live_customer
+from messages.faq import faq_phrases
 
 InviteLink = Callable[[str], str]
 
@@ -26,7 +27,7 @@ class Screens:
         self, name: str, customer_id: int, channel: str, *, invite_link_for: InviteLink | None = None
     ) -> str:
         """The screen `name` for the customer, in their language, formatted for `channel`."""
-        if name not in SCREEN_NAMES:
+        if name not in SCREEN_NAMES and name.removeprefix("faq_") not in faq_phrases():
             raise ValueError(f"unknown screen {name!r}")
         async with self._c.uow() as uow:
             customer = await live_customer(uow, customer_id)
@@ -54,6 +55,12 @@ class Screens:
             return {"view": await builders[name]()}
         if name == "rules":
             return {"view": get_rules_view(rules, customer.locale)}
+        if name.startswith("faq_"):  # a common question: the rules and the customer's own numbers
+            return {
+                "rules": get_rules_view(rules, customer.locale),
+                "balance": await views.get_balance_view(uow, customer),
+                "tier": await views.get_tier_view(uow, rules, customer, now),
+            }
         if name == "profile":
             masked = mask_phone(customer.phone) if customer.phone else ""
             return {"view": views.get_profile_view(rules, customer, masked)}

@@ -104,3 +104,10 @@ SAMPLES = {
         )
     },
 }
+
+_FAQ = {
+    "rules": get_rules_view(load_rules(), "en"),
+    "balance": SAMPLES["screen_balance"]["view"],
+    "tier": SAMPLES["screen_tier"]["view"],
+}
+SAMPLES.update({"screen_faq_expiry": _FAQ, "screen_faq_spend": _FAQ, "screen_faq_tier": _FAQ})
