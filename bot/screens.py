@@ -27,7 +27,8 @@ class Screens:
         self, name: str, customer_id: int, channel: str, *, invite_link_for: InviteLink | None = None
     ) -> str:
         """The screen `name` for the customer, in their language, formatted for `channel`."""
-        if name not in SCREEN_NAMES and name.removeprefix("faq_") not in faq_phrases():
+        faq = name.startswith("faq_") and name.removeprefix("faq_") in faq_phrases()
+        if name not in SCREEN_NAMES and not faq:
             raise ValueError(f"unknown screen {name!r}")
         async with self._c.uow() as uow:
             customer = await live_customer(uow, customer_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.screens import Screens
 from bot.telegram.callbacks import LanguageCb, ScreenCb
 from tests.telegram_support import last_text, register, tg
 
@@ -47,3 +48,15 @@ async def test_in_english_the_question_is_answered_in_english(tg):
 async def test_a_text_that_matches_no_question_still_gets_the_short_help(tg):
     chat = await _member(tg, "ru")
     assert "Когда сгорят" not in last_text(await chat.say("абракадабра"))
+
+
+async def test_only_known_screens_and_questions_are_rendered(tg):
+    chat = await _member(tg, "ru")
+    async with tg.container.uow() as uow:
+        customer = await uow.customers.by_phone("+79161234567")
+    screens = Screens(tg.container.chat)
+    assert "сгорят" in await screens.render("faq_expiry", customer.id, "telegram")
+    for name in ("expiry", "faq_weather", "faq_", "screen_rules"):
+        with pytest.raises(ValueError, match="unknown screen"):
+            await screens.render(name, customer.id, "telegram")
+    assert chat is not None
