@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -148,6 +148,17 @@ class _Offer(_Strict):
     conditions: _Conditions = _Conditions()
     partner: str | None = None
     promo_code: str | None = None
+    priority: int = 0
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    @model_validator(mode="after")
+    def _window_and_partner(self) -> _Offer:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("valid_until is before valid_from")
+        if (self.partner is None) != (self.promo_code is None):
+            raise ValueError("a partner offer names both the partner and its promo_code")
+        return self
 
 
 class _InBothLanguages(_Strict):
@@ -219,10 +230,14 @@ class _Rules(_Strict):
     offers: list[_Offer] = []
     shop: _Shop | None = None
     kpi: _Kpi = _Kpi()
+    offers_code_valid_days: Positive = 30
 
     @model_validator(mode="after")
     def _offer_tiers_exist(self) -> _Rules:
         known = {t.key for t in self.tiers.levels}
+        keys = [o.key for o in self.offers]
+        if len(keys) != len(set(keys)):
+            raise ValueError("offer keys must be unique: personal codes are issued per key")
         for offer in self.offers:
             unknown = set(offer.conditions.tiers) - known
             if unknown:
@@ -294,6 +309,9 @@ def parse_rules(text: str, source: str = "rules") -> d.ProgramRules:
                 texts=dict(o.texts),
                 partner=o.partner,
                 promo_code=o.promo_code,
+                priority=o.priority,
+                valid_from=o.valid_from,
+                valid_until=o.valid_until,
                 conditions=d.OfferConditions(
                     device_categories=frozenset(c.value for c in o.conditions.device_categories),
                     tiers=frozenset(o.conditions.tiers),
@@ -315,6 +333,7 @@ def parse_rules(text: str, source: str = "rules") -> d.ProgramRules:
             r.kpi.attribution_days,
             {channel.value: _minor(Decimal(price)) for channel, price in r.kpi.message_price.items()},
         ),
+        offers_code_valid_days=r.offers_code_valid_days,
     )
 
 

@@ -9,9 +9,12 @@ from bot.deps import ChatDeps
 from bot.phones import mask_phone
 from bot.vocabulary import SCREEN_NAMES
 from domain.customers import Customer
+from domain.jobs import shop_day
 from domain.ports import UnitOfWork
+from domain.program_guide import get_rules_view
 from domain.services import views
 from domain.services.customers import live_customer
+from messages.faq import faq_phrases
 
 InviteLink = Callable[[str], str]
 
@@ -24,11 +27,14 @@ class Screens:
         self, name: str, customer_id: int, channel: str, *, invite_link_for: InviteLink | None = None
     ) -> str:
         """The screen `name` for the customer, in their language, formatted for `channel`."""
-        if name not in SCREEN_NAMES:
+        faq = name.startswith("faq_") and name.removeprefix("faq_") in faq_phrases()
+        if name not in SCREEN_NAMES and not faq:
             raise ValueError(f"unknown screen {name!r}")
         async with self._c.uow() as uow:
             customer = await live_customer(uow, customer_id)
             context = await self._context(name, uow, customer, invite_link_for)
+            if name == "offers":
+                await uow.commit()  # the personal codes issued on first show
         return self._c.renderer.render(f"screen_{name}", customer.locale, channel, **context)
 
     async def _context(
@@ -39,13 +45,23 @@ class Screens:
             "balance": lambda: views.get_balance_view(uow, customer),
             "repairs": lambda: views.get_repairs_view(uow, customer),
             "tier": lambda: views.get_tier_view(uow, rules, customer, now),
-            "offers": lambda: views.get_offers_view(uow, rules, customer, now),
+            "offers": lambda: views.get_offers_view(
+                uow, rules, customer, now, shop_day(now, self._c.timezone)
+            ),
             "invite": lambda: views.get_invite_view(
                 uow, rules, customer, (invite_link_for or _no_link)(customer.referral_code or "")
             ),
         }
         if name in builders:
             return {"view": await builders[name]()}
+        if name == "rules":
+            return {"view": get_rules_view(rules, customer.locale)}
+        if name.startswith("faq_"):  # a common question: the rules and the customer's own numbers
+            return {
+                "rules": get_rules_view(rules, customer.locale),
+                "balance": await views.get_balance_view(uow, customer),
+                "tier": await views.get_tier_view(uow, rules, customer, now),
+            }
         if name == "profile":
             masked = mask_phone(customer.phone) if customer.phone else ""
             return {"view": views.get_profile_view(rules, customer, masked)}

@@ -16,6 +16,7 @@ class Screen(StrEnum):
     OFFERS = "offers"
     INVITE = "invite"
     PROFILE = "profile"
+    RULES = "rules"  # how the program works, from the rules file
     HELP = "help"
 
 

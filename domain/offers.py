@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.repairs import Repair, RepairStatus
 from domain.rules import Offer, OfferConditions, ProgramRules
@@ -70,5 +70,12 @@ def offer_applies(c: OfferConditions, history: CustomerHistory, now: datetime) -
     return True
 
 
-def matching_offers(rules: ProgramRules, history: CustomerHistory, now: datetime) -> list[Offer]:
-    return [offer for offer in rules.offers if offer_applies(offer.conditions, history, now)]
+def matching_offers(rules: ProgramRules, history: CustomerHistory, now: datetime, today: date) -> list[Offer]:
+    """The offers valid `today` (shop time) whose conditions hold, best first: the higher
+    `priority`, then the order of the rules file."""
+    fitting = [
+        offer
+        for offer in rules.offers
+        if offer.valid_on(today) and offer_applies(offer.conditions, history, now)
+    ]
+    return sorted(fitting, key=lambda offer: -offer.priority)  # sorted() is stable: file order

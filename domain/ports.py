@@ -15,6 +15,7 @@ from domain.dialogue import DialogueRepository, MessageStatusRepository
 from domain.events import Event
 from domain.jobs import JobRun
 from domain.ledger import Allocation, LedgerEntry
+from domain.offer_codes import OfferCodeRepository
 from domain.outbox import OutboxMessage
 from domain.reconciliation import LedgerAudit
 from domain.redemptions import Redemption
@@ -274,6 +275,7 @@ class UnitOfWork(abc.ABC):
     reports: Reports
     referrals: ReferralRepository
     phone_marks: PhoneMarkRepository
+    offer_codes: OfferCodeRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

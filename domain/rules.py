@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 from domain.shop import Shop
@@ -98,6 +98,14 @@ class Offer:
     conditions: OfferConditions
     partner: str | None = None
     promo_code: str | None = None
+    priority: int = 0  # best first: the higher priority, then the order in the rules file
+    valid_from: date | None = None  # first and last day (shop time) the offer is shown, inclusive
+    valid_until: date | None = None
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or day >= self.valid_from) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,7 @@ class ProgramRules:
     offers: tuple[Offer, ...] = field(default=())
     shop: Shop | None = None  # the `[shop]` section; without it the texts say "the service center"
     kpi: KpiRules = field(default_factory=KpiRules)
+    offers_code_valid_days: int = 30  # a personal code of an offer without an end lasts this long
 
     def tier(self, key: str) -> Tier:
         for tier in self.tiers:

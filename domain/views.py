@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.ledger import LedgerEntry
+from domain.offer_codes import OfferCode
 from domain.repairs import Repair
 from domain.rules import Offer, Perk
 
@@ -50,6 +51,8 @@ class OfferView:
     text: str
     partner: str | None
     promo_code: str | None
+    code: str | None = None  # a shop offer's personal code, shown with its last day
+    code_valid_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,16 @@ class ProfileView:
     member_since: datetime
 
 
-def offer_view(offer: Offer, locale: str) -> OfferView:
+def offer_view(offer: Offer, locale: str, code: OfferCode | None = None) -> OfferView:
     def pick(texts: dict[str, str]) -> str:
         return texts.get(locale) or next(iter(texts.values()), "")
 
-    return OfferView(offer.key, pick(offer.titles), pick(offer.texts), offer.partner, offer.promo_code)
+    return OfferView(
+        offer.key,
+        pick(offer.titles),
+        pick(offer.texts),
+        offer.partner,
+        offer.promo_code,
+        code.code if code else None,
+        code.valid_until if code else None,
+    )

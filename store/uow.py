@@ -20,6 +20,7 @@ from store.repositories.bookkeeping import (
 from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.ledger import SqlLedgerRepository
+from store.repositories.offer_codes import SqlOfferCodeRepository
 from store.repositories.redemptions import SqlRedemptionRepository
 from store.repositories.referrals import SqlPhoneMarkRepository, SqlReferralRepository
 from store.repositories.repairs import SqlRepairRepository
@@ -54,6 +55,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.reports = SqlReports(s)
         self.referrals = SqlReferralRepository(s)
         self.phone_marks = SqlPhoneMarkRepository(s)
+        self.offer_codes = SqlOfferCodeRepository(s)
         return self
 
     async def __aexit__(

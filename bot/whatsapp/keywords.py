@@ -25,6 +25,7 @@ NUMBERS: dict[str, Command] = {
     "7": Action.LANGUAGE,
     "8": Screen.HELP,
     "9": Action.ASK,
+    "10": Screen.RULES,
 }
 
 WORDS: dict[Command, tuple[str, ...]] = {
@@ -55,6 +56,7 @@ WORDS: dict[Command, tuple[str, ...]] = {
     Screen.OFFERS: ("offers", "offer", "deals", "акции", "акция", "предложения"),
     Screen.INVITE: ("invite", "invite a friend", "referral", "пригласить", "пригласить друга"),
     Screen.PROFILE: ("profile", "my profile", "профиль", "мой профиль"),
+    Screen.RULES: ("rules", "how it works", "правила", "условия", "как это работает", "правила программы"),
     Action.ASK: ("question", "ask", "ask a question", "вопрос", "задать вопрос", "есть вопрос"),
     Action.LANGUAGE: ("language", "lang", "язык", "english", "русский", "russian", "английский"),
     Action.UNSUBSCRIBE: (

@@ -20,6 +20,7 @@ from domain.ports import UnitOfWork
 from domain.questions import ask_staff
 from domain.services.privacy import delete_customer
 from domain.services.registration import set_locale, set_marketing_consent
+from messages.faq import faq_topic
 
 CONFIRM_DELETE = "confirm_delete"
 CONFIRM_TTL = timedelta(minutes=10)
@@ -81,4 +82,7 @@ class Member:
             return Outcome([Say("wa_delete_confirm")], locale, cid)
         if referral_code_in(msg.body):
             return Outcome([Say("wa_already_member"), Show(Screen.MENU)], locale, cid)
+        topic = faq_topic(msg.body)
+        if topic is not None:
+            return Outcome([Show(f"faq_{topic}")], locale, cid)
         return Outcome([Say("wa_not_understood")], locale, cid)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from domain.customers import Customer
 from domain.offers import history_from, matching_offers
 from domain.ports import UnitOfWork
 from domain.repairs import FINAL_STATUSES
 from domain.rules import ProgramRules
+from domain.services.offer_codes import personal_code
 from domain.services.referral_views import referral_summary
 from domain.services.tiers import get_tier_progress
 from domain.views import (
@@ -90,11 +91,18 @@ def _percent(value: object) -> str:
 
 
 async def get_offers_view(
-    uow: UnitOfWork, rules: ProgramRules, customer: Customer, now: datetime
+    uow: UnitOfWork, rules: ProgramRules, customer: Customer, now: datetime, today: date
 ) -> OffersView:
+    """The offers that fit, best first; each shop offer with the customer's personal code (issued
+    here on first show: the caller commits)."""
     history = history_from(await uow.repairs.of_customer(_id(customer), limit=1000), customer.tier)
-    offers = tuple(offer_view(o, customer.locale) for o in matching_offers(rules, history, now))
-    return OffersView(offers=offers, marketing_opt_in=customer.marketing_opt_in)
+    offers = []
+    for offer in matching_offers(rules, history, now, today):
+        code = None
+        if offer.promo_code is None:
+            code = await personal_code(uow, rules, _id(customer), offer, today, now)
+        offers.append(offer_view(offer, customer.locale, code))
+    return OffersView(offers=tuple(offers), marketing_opt_in=customer.marketing_opt_in)
 
 
 async def get_invite_view(uow: UnitOfWork, rules: ProgramRules, customer: Customer, link: str) -> InviteView:

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from app.rules_file import load_rules
 from domain.ledger import EntryKind, LedgerEntry
+from domain.program_guide import get_rules_view
 from domain.repairs import DeviceCategory, Repair, RepairStatus
 from domain.rules import Perk
 from domain.views import BalanceView, InviteView, OffersView, OfferView, ProfileView, RepairsView, TierView
@@ -71,10 +73,14 @@ SAMPLES = {
     },
     "screen_offers": {
         "view": OffersView(
-            offers=(OfferView("partner", "Insurance", "10% off.", "SafeGadget", "REPAIR10"),),
+            offers=(
+                OfferView("shop", "Cleaning", "20% off.", None, None, "K7QM-4XZP", date(2026, 12, 31)),
+                OfferView("partner", "Insurance", "10% off.", "SafeGadget", "REPAIR10"),
+            ),
             marketing_opt_in=False,
         )
     },
+    "screen_rules": {"view": get_rules_view(load_rules(), "en")},
     "screen_invite": {
         "view": InviteView(
             link="https://t.me/shop_bot?start=abc",
@@ -100,3 +106,10 @@ SAMPLES = {
         )
     },
 }
+
+_FAQ = {
+    "rules": get_rules_view(load_rules(), "en"),
+    "balance": SAMPLES["screen_balance"]["view"],
+    "tier": SAMPLES["screen_tier"]["view"],
+}
+SAMPLES.update({"screen_faq_expiry": _FAQ, "screen_faq_spend": _FAQ, "screen_faq_tier": _FAQ})

@@ -55,7 +55,16 @@ def test_the_shipped_defaults_match_the_product_spec():
         ('currency = "RUB"', 'currency = "rubles"', "currency", "pattern"),
         ("[expiry]", "[expiry]\nwarn_dayz = 3", "expiry.warn_dayz", "Extra inputs"),
         ('{ key = "free_diagnostics" }', '{ key = "free_pizza" }', "perks", "unknown perk"),
-        ('device_categories = ["laptop"]', 'device_categories = ["toaster"]', "device_categories", ""),
+        ('device_categories = ["laptop"', 'device_categories = ["toaster"', "device_categories", ""),
+        ("offers_code_valid_days = 30", "offers_code_valid_days = 0", "offers_code_valid_days", ""),
+        (
+            "priority = 50",
+            "priority = 50\nvalid_from = 2026-12-01\nvalid_until = 2026-11-30",
+            "offers",
+            "before",
+        ),
+        ('key = "win_back"', 'key = "phone_accessories"', "(top)", "unique"),
+        ('promo_code = "REPAIR10"', "", "offers", "promo_code"),
     ],
 )
 def test_a_bad_value_is_reported_with_its_key_and_the_reason(old, new, key, reason):

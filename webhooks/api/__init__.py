@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from webhooks.api import campaign_results, campaigns, customers, jobs, kpi, redemptions, segments
+from webhooks.api import campaign_results, campaigns, customers, jobs, kpi, offers, redemptions, segments
 from webhooks.auth import require_admin
 from webhooks.errors import ANY_ROUTE, error_responses
 
@@ -18,3 +18,4 @@ router.include_router(campaigns.router)
 router.include_router(jobs.router)
 router.include_router(campaign_results.router)
 router.include_router(kpi.router)
+router.include_router(offers.router)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.screens import Screens
 from bot.telegram import keyboards as kb
 from bot.telegram.texts import Texts
 from domain.customers import Customer
+from messages.faq import faq_topic
 
 # Telegram itself caps a message at 4096 characters; nothing the bot expects comes close to this.
 TEXT_LIMIT = 1000
@@ -28,7 +30,12 @@ async def too_long(message: Message, customer: Customer | None, texts: Texts) ->
     await message.answer(text, reply_markup=_menu(customer, texts))
 
 
-async def not_understood(message: Message, customer: Customer | None, texts: Texts) -> None:
+async def not_understood(message: Message, customer: Customer | None, texts: Texts, screens: Screens) -> None:
+    topic = faq_topic(message.text or "") if customer is not None else None
+    if topic is not None and customer is not None and customer.id is not None:
+        answer = await screens.render(f"faq_{topic}", customer.id, "telegram")
+        await message.answer(answer, reply_markup=_menu(customer, texts))
+        return
     text = texts("tg_not_understood", registered=customer is not None)
     await message.answer(text, reply_markup=_menu(customer, texts))
 

@@ -15,6 +15,8 @@ ROUTES = [
     ("POST", "/api/v1/redemptions", {"phone": PHONE, "points": 10, "order_id": "R-1", "amount": "100.00"}),
     ("POST", "/api/v1/redemptions/1/confirm", {"code": "123456"}),
     ("GET", "/api/v1/redemptions/1", None),
+    ("GET", "/api/v1/offers/codes/ABCD-EFGH", None),
+    ("POST", "/api/v1/offers/codes/ABCD-EFGH/use", None),
 ]
 
 

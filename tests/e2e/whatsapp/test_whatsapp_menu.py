@@ -18,6 +18,7 @@ RU = {
     "offers": ["акции", "4"],
     "invite": ["пригласить", "5"],
     "profile": ["профиль", "6"],
+    "rules": ["правила", "10", "как это работает"],
     "help": ["помощь", "8", "?"],
 }
 EN = {
@@ -28,6 +29,7 @@ EN = {
     "offers": ["offers"],
     "invite": ["invite"],
     "profile": ["profile"],
+    "rules": ["rules", "how it works"],
     "help": ["help", "HELP!"],
 }
 
@@ -66,7 +68,7 @@ async def test_screens_use_whatsapp_formatting_and_the_numbered_menu(wa, client,
 
 async def test_words_that_are_not_understood_get_a_short_help(wa, client, fake_twilio):
     await _member(wa, client, fake_twilio, "ru")
-    for text in ("абракадабра", "10", "!!!"):
+    for text in ("абракадабра", "11", "!!!"):
         assert "Не понял вас" in await say(client, fake_twilio, text)
 
 
