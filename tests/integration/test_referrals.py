@@ -292,3 +292,20 @@ async def test_two_replicas_starting_at_once_agree_on_one_installation_secret(en
         assert await secret(_shop_uow(engine, rules), b"c" * 32) == found[0]
     finally:
         await other.dispose()
+
+
+async def test_a_member_who_joined_before_fingerprints_existed_deleted_and_back_gets_no_second_welcome(
+    uow_factory, rules, engine
+):
+    referrer = (await registered(uow_factory(), rules, NOW, REFERRER)).customer
+    first = (await registered(uow_factory(), rules, NOW, FRIEND)).customer
+    async with engine.begin() as conn:  # joined before migration 0014: the phone has no mark yet
+        await conn.execute(sa.delete(phone_marks))
+    async with uow_factory() as uow:
+        await delete_customer(uow, first.id, NOW)
+        await uow.commit()
+    later = NOW + timedelta(days=3)
+    again = await registered(uow_factory(), rules, later, FRIEND, referral_code=referrer.referral_code)
+    assert again.welcome is None
+    assert await _entries(engine, again.customer.id, EntryKind.REFERRAL) == []
+    assert (await _referral(uow_factory, again.customer.id)).reason is RefusalReason.KNOWN_PHONE
