@@ -36,8 +36,10 @@ async def personal_code(
 
 
 async def find_offer_code(uow: UnitOfWork, code: str) -> OfferCode:
+    """The code; a deleted member's code is gone with the account (unknown, never usable)."""
     found = await uow.offer_codes.get(code)
-    if found is None:
+    owner = await uow.customers.get(found.customer_id) if found is not None else None
+    if found is None or owner is None or owner.is_deleted:
         raise OfferCodeNotFound(f"offer code {code} not found")
     return found
 

@@ -20,6 +20,7 @@ from domain.repairs import DeviceCategory, RecordRepairEvent, RepairEventType, R
 from domain.rules import Offer
 from domain.segments import parse_segment_filter
 from domain.services.offer_codes import find_offer_code, personal_code, use_offer_code
+from domain.services.privacy import delete_customer
 from domain.services.repairs import record_repair_event
 from domain.services.views import get_offers_view
 from store.tables_offers import offer_codes
@@ -217,3 +218,20 @@ async def test_an_offer_pushed_as_a_campaign_reaches_only_members_with_marketing
         reached = await uow.segments.member_ids(phone_people, clock.now())
     assert reached == [consenting] and declined.id not in reached
     assert "phone_accessories" in await _show(uow_factory, rules, clock, declined.id)  # asking still shows
+
+
+async def test_a_deleted_members_code_is_unknown_at_the_desk_and_cannot_be_used(
+    engine, uow_factory, rules, clock
+):
+    cid = (await registered(uow_factory(), rules, clock.now())).customer.id
+    async with uow_factory() as uow:
+        code = (await personal_code(uow, rules, cid, _offer(rules, "win_back"), TODAY, clock.now())).code
+        await delete_customer(uow, cid, clock.now())
+        await uow.commit()
+    async with uow_factory() as uow:
+        with pytest.raises(OfferCodeNotFound):
+            await find_offer_code(uow, code)
+    with pytest.raises(OfferCodeNotFound):
+        await _use(uow_factory, code, clock=clock)
+    (row,) = await _rows(engine)
+    assert row.status == "issued" and row.used_at is None
