@@ -309,3 +309,12 @@ async def test_a_member_who_joined_before_fingerprints_existed_deleted_and_back_
     assert again.welcome is None
     assert await _entries(engine, again.customer.id, EntryKind.REFERRAL) == []
     assert (await _referral(uow_factory, again.customer.id)).reason is RefusalReason.KNOWN_PHONE
+
+
+async def test_a_known_serial_typed_in_another_case_or_with_spaces_is_still_known(uow_factory, rules, engine):
+    referrer, friend = await _pair(uow_factory, rules)
+    await _record(uow_factory, rules, _event("e0", "REF-1", REFERRER, device_serial="F2LX 9K0Q-JC6"))
+    await _record(uow_factory, rules, _event("e1", "R-1", device_serial="f2lx9k0q-jc6"))
+    referral = await _referral(uow_factory, friend)
+    assert (referral.status, referral.reason) == (ReferralStatus.REFUSED, RefusalReason.KNOWN_SERIAL)
+    assert await _entries(engine, referrer, EntryKind.REFERRAL) == []
