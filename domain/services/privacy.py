@@ -98,8 +98,9 @@ async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> N
         )
     if customer.phone is not None:  # a member who joined before fingerprints existed has no mark yet
         fingerprint = await fingerprint_of(uow, customer.phone, now)
+        welcomed = await uow.ledger.by_source_key(f"welcome:{customer_id}") is not None
         referred = customer.referred_by_id is not None
-        await uow.phone_marks.mark(fingerprint, now, welcome_granted=True, referred=referred)
+        await uow.phone_marks.mark(fingerprint, now, welcome_granted=welcomed, referred=referred)
     customer.phone = None
     customer.name = None
     customer.birthday = None

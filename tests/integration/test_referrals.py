@@ -318,3 +318,19 @@ async def test_a_known_serial_typed_in_another_case_or_with_spaces_is_still_know
     referral = await _referral(uow_factory, friend)
     assert (referral.status, referral.reason) == (ReferralStatus.REFUSED, RefusalReason.KNOWN_SERIAL)
     assert await _entries(engine, referrer, EntryKind.REFERRAL) == []
+
+
+async def test_a_member_who_never_had_a_welcome_bonus_gets_it_on_return_but_cannot_be_referred(
+    uow_factory, rules, engine
+):
+    no_welcome = dataclasses.replace(rules, welcome=dataclasses.replace(rules.welcome, points=0))
+    referrer = (await registered(uow_factory(), rules, NOW, REFERRER)).customer
+    first = (await registered(uow_factory(), no_welcome, NOW, FRIEND)).customer
+    async with engine.begin() as conn:  # joined before migration 0014: the phone has no mark yet
+        await conn.execute(sa.delete(phone_marks))
+    async with uow_factory() as uow:
+        await delete_customer(uow, first.id, NOW)
+        await uow.commit()
+    again = await registered(uow_factory(), rules, NOW, FRIEND, referral_code=referrer.referral_code)
+    assert again.welcome is not None and again.welcome.entry.points == rules.welcome.points
+    assert (await _referral(uow_factory, again.customer.id)).reason is RefusalReason.KNOWN_PHONE
