@@ -88,7 +88,8 @@ class ReferralRepository(abc.ABC):
 
     @abc.abstractmethod
     async def serial_seen_elsewhere(self, serial: str, customer_id: int, order_id: str) -> bool:
-        """Whether a repair other than `order_id`, not the customer's, carries `serial`."""
+        """Whether a repair other than `order_id`, not the customer's, carries `serial`
+        (spaces, hyphens and letter case aside: the same serial typed another way)."""
 
 
 class PhoneMarkRepository(abc.ABC):

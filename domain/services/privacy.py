@@ -9,6 +9,7 @@ from domain.ledger import EntryKind
 from domain.ports import UnitOfWork
 from domain.services.customers import live_customer
 from domain.services.points import lock_customer, spend_points
+from domain.services.referrals import fingerprint_of
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -80,7 +81,8 @@ async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> N
     """Erase personal data; keep the ledger and repair amounts, anonymous, for the program's totals.
 
     The remaining points are forfeited through the ledger (an expiry entry), so the books
-    still balance and the points liability no longer counts an account nobody can use.
+    still balance and the points liability no longer counts an account nobody can use. The
+    phone's keyed fingerprint is kept (or made now), so the phone coming back is a known phone.
     """
     customer = await lock_customer(uow, customer_id)
     balance = await uow.ledger.balance_of(customer_id)
@@ -94,6 +96,11 @@ async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> N
             kind=EntryKind.EXPIRE,
             reason="account deleted",
         )
+    if customer.phone is not None:  # a member who joined before fingerprints existed has no mark yet
+        fingerprint = await fingerprint_of(uow, customer.phone, now)
+        welcomed = await uow.ledger.by_source_key(f"welcome:{customer_id}") is not None
+        referred = customer.referred_by_id is not None
+        await uow.phone_marks.mark(fingerprint, now, welcome_granted=welcomed, referred=referred)
     customer.phone = None
     customer.name = None
     customer.birthday = None

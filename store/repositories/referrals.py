@@ -91,13 +91,18 @@ class SqlReferralRepository(ReferralRepository):
         query = (
             sa.select(repairs.c.id)
             .where(
-                repairs.c.device_serial == serial,
+                _bare_serial(repairs.c.device_serial) == _bare_serial(sa.literal(serial)),
                 repairs.c.order_id != order_id,
                 sa.or_(repairs.c.customer_id.is_(None), repairs.c.customer_id != customer_id),
             )
             .limit(1)
         )
         return (await self._s.execute(query)).first() is not None
+
+
+def _bare_serial(serial: Any) -> Any:
+    """A serial as typed by anyone: 'f2lx 9k0q-jc6' is 'F2LX9K0QJC6', on both databases alike."""
+    return sa.func.upper(sa.func.replace(sa.func.replace(serial, " ", ""), "-", ""))
 
 
 class SqlPhoneMarkRepository(PhoneMarkRepository):

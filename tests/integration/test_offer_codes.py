@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.rules_file import load_rules
 from domain.offer_codes import (
     OfferCode,
     OfferCodeAlreadyUsed,
@@ -20,6 +21,7 @@ from domain.repairs import DeviceCategory, RecordRepairEvent, RepairEventType, R
 from domain.rules import Offer
 from domain.segments import parse_segment_filter
 from domain.services.offer_codes import find_offer_code, personal_code, use_offer_code
+from domain.services.privacy import delete_customer
 from domain.services.repairs import record_repair_event
 from domain.services.views import get_offers_view
 from store.tables_offers import offer_codes
@@ -27,6 +29,7 @@ from tests.builders import registered
 from tests.offer_support import completed_phone_repair
 
 TODAY = date(2026, 11, 22)  # the shop's day at the clock fixture's NOW
+RULES = load_rules()
 
 
 def _offer(rules, key: str) -> Offer:
@@ -65,7 +68,7 @@ async def _show(uow_factory, rules, clock, cid: int, today: date = TODAY):
 
 async def _use(uow_factory, code: str, today: date = TODAY, clock=None):
     async with uow_factory() as uow:
-        used = await use_offer_code(uow, code, today, clock.now(), "api:admin:desk")
+        used = await use_offer_code(uow, RULES, code, today, clock.now(), "api:admin:desk")
         await uow.commit()
     return used
 
@@ -138,7 +141,7 @@ async def test_an_open_ended_offers_code_expires_after_the_rules_term_and_the_ne
     later = (await _show(uow_factory, rules, clock, cid, last_day + timedelta(days=1)))["phone_accessories"]
     assert later.code != first.code
     async with uow_factory() as uow:
-        old = await find_offer_code(uow, first.code)
+        old = await find_offer_code(uow, RULES, first.code)
     assert old.status(last_day) == OfferCodeStatus.ISSUED
     assert old.status(last_day + timedelta(days=1)) == OfferCodeStatus.EXPIRED
 
@@ -217,3 +220,54 @@ async def test_an_offer_pushed_as_a_campaign_reaches_only_members_with_marketing
         reached = await uow.segments.member_ids(phone_people, clock.now())
     assert reached == [consenting] and declined.id not in reached
     assert "phone_accessories" in await _show(uow_factory, rules, clock, declined.id)  # asking still shows
+
+
+async def test_a_deleted_members_code_is_unknown_at_the_desk_and_cannot_be_used(
+    engine, uow_factory, rules, clock
+):
+    cid = (await registered(uow_factory(), rules, clock.now())).customer.id
+    async with uow_factory() as uow:
+        code = (await personal_code(uow, rules, cid, _offer(rules, "win_back"), TODAY, clock.now())).code
+        await delete_customer(uow, cid, clock.now())
+        await uow.commit()
+    async with uow_factory() as uow:
+        with pytest.raises(OfferCodeNotFound):
+            await find_offer_code(uow, RULES, code)
+    with pytest.raises(OfferCodeNotFound):
+        await _use(uow_factory, code, clock=clock)
+    (row,) = await _rows(engine)
+    assert row.status == "issued" and row.used_at is None
+
+
+async def test_a_code_ends_with_its_offer_when_the_rules_move_the_offers_end_earlier(
+    engine, uow_factory, rules, clock
+):
+    cid = (await registered(uow_factory(), rules, clock.now())).customer.id
+    ending = replace(_offer(rules, "phone_accessories"), valid_until=date(2026, 12, 31))
+    async with uow_factory() as uow:
+        code = (await personal_code(uow, rules, cid, ending, TODAY, clock.now())).code
+        await uow.commit()
+    shortened = replace(ending, valid_until=date(2026, 12, 10))
+    later_rules = replace(rules, offers=tuple(shortened if o.key == ending.key else o for o in rules.offers))
+    after_the_new_end = date(2026, 12, 11)
+    async with uow_factory() as uow:
+        found = await find_offer_code(uow, later_rules, code)
+    assert found.valid_until == date(2026, 12, 10)
+    assert found.status(after_the_new_end) == OfferCodeStatus.EXPIRED
+    with pytest.raises(OfferCodeExpired, match="2026-12-10"):
+        async with uow_factory() as uow:
+            await use_offer_code(uow, later_rules, code, after_the_new_end, clock.now(), "api:admin:desk")
+    (row,) = await _rows(engine)
+    assert row.status == "issued" and row.used_at is None
+
+
+async def test_the_offers_screen_shows_the_offers_new_end_as_the_codes_last_day(uow_factory, rules, clock):
+    cid = (await registered(uow_factory(), rules, clock.now())).customer.id
+    ending = replace(_offer(rules, "phone_accessories"), valid_until=date(2026, 12, 31))
+    async with uow_factory() as uow:
+        first = await personal_code(uow, rules, cid, ending, TODAY, clock.now())
+        again = await personal_code(
+            uow, rules, cid, replace(ending, valid_until=date(2026, 12, 10)), TODAY, clock.now()
+        )
+        await uow.commit()
+    assert again.code == first.code and again.valid_until == date(2026, 12, 10)

@@ -292,3 +292,45 @@ async def test_two_replicas_starting_at_once_agree_on_one_installation_secret(en
         assert await secret(_shop_uow(engine, rules), b"c" * 32) == found[0]
     finally:
         await other.dispose()
+
+
+async def test_a_member_who_joined_before_fingerprints_existed_deleted_and_back_gets_no_second_welcome(
+    uow_factory, rules, engine
+):
+    referrer = (await registered(uow_factory(), rules, NOW, REFERRER)).customer
+    first = (await registered(uow_factory(), rules, NOW, FRIEND)).customer
+    async with engine.begin() as conn:  # joined before migration 0014: the phone has no mark yet
+        await conn.execute(sa.delete(phone_marks))
+    async with uow_factory() as uow:
+        await delete_customer(uow, first.id, NOW)
+        await uow.commit()
+    later = NOW + timedelta(days=3)
+    again = await registered(uow_factory(), rules, later, FRIEND, referral_code=referrer.referral_code)
+    assert again.welcome is None
+    assert await _entries(engine, again.customer.id, EntryKind.REFERRAL) == []
+    assert (await _referral(uow_factory, again.customer.id)).reason is RefusalReason.KNOWN_PHONE
+
+
+async def test_a_known_serial_typed_in_another_case_or_with_spaces_is_still_known(uow_factory, rules, engine):
+    referrer, friend = await _pair(uow_factory, rules)
+    await _record(uow_factory, rules, _event("e0", "REF-1", REFERRER, device_serial="F2LX 9K0Q-JC6"))
+    await _record(uow_factory, rules, _event("e1", "R-1", device_serial="f2lx9k0q-jc6"))
+    referral = await _referral(uow_factory, friend)
+    assert (referral.status, referral.reason) == (ReferralStatus.REFUSED, RefusalReason.KNOWN_SERIAL)
+    assert await _entries(engine, referrer, EntryKind.REFERRAL) == []
+
+
+async def test_a_member_who_never_had_a_welcome_bonus_gets_it_on_return_but_cannot_be_referred(
+    uow_factory, rules, engine
+):
+    no_welcome = dataclasses.replace(rules, welcome=dataclasses.replace(rules.welcome, points=0))
+    referrer = (await registered(uow_factory(), rules, NOW, REFERRER)).customer
+    first = (await registered(uow_factory(), no_welcome, NOW, FRIEND)).customer
+    async with engine.begin() as conn:  # joined before migration 0014: the phone has no mark yet
+        await conn.execute(sa.delete(phone_marks))
+    async with uow_factory() as uow:
+        await delete_customer(uow, first.id, NOW)
+        await uow.commit()
+    again = await registered(uow_factory(), rules, NOW, FRIEND, referral_code=referrer.referral_code)
+    assert again.welcome is not None and again.welcome.entry.points == rules.welcome.points
+    assert (await _referral(uow_factory, again.customer.id)).reason is RefusalReason.KNOWN_PHONE

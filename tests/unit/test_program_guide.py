@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.rules_file import DEFAULT_RULES, parse_rules
@@ -52,3 +54,16 @@ def test_the_rules_text_covers_earning_spending_expiry_bonuses_and_where_to_ask(
     assert all(w in text for w in words), text
     assert ("/ask" in text) is (channel == "telegram")
     assert len(text) <= (4096 if channel == "telegram" else 1600)
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_a_bonus_the_rules_switch_off_is_not_promised_as_zero_points(locale):
+    off = DEFAULT.replace("[welcome]\npoints = 200", "[welcome]\npoints = 0", 1)
+    off = off.replace("[birthday]\npoints = 500", "[birthday]\npoints = 0", 1)
+    text = _text(off, locale)
+    assert not re.search(r"\b0 (баллов|points)", text), text
+    assert ("За регистрацию" if locale == "ru" else "For joining") not in text
+    assert ("Другу по вашей ссылке" if locale == "ru" else "A friend you invite") in text
+    nothing = off.replace("friend_bonus = 300", "friend_bonus = 0", 1)
+    nothing = nothing.replace("referrer_bonus = 500", "referrer_bonus = 0", 1)
+    assert ("Бонусы" if locale == "ru" else "Bonuses") not in _text(nothing, locale)

@@ -28,7 +28,7 @@ router = APIRouter(prefix="/offers/codes", tags=["offers"], route_class=DomainEr
 async def get_offer_code(deps: Deps, code: Code) -> OfferCodeOut:
     """A personal offer code: whose, which offer, issued, used or expired, and its last day."""
     async with deps.uow() as uow:
-        found = await find_offer_code(uow, code.upper())
+        found = await find_offer_code(uow, deps.rules, code.upper())
     return OfferCodeOut.of(found, deps.rules, deps.jobs.today())
 
 
@@ -37,6 +37,6 @@ async def use_code(deps: Deps, code: Code, author: AdminAuthor) -> OfferCodeOut:
     """Mark the code used, once: a used or expired code is a 409 and nothing changes."""
     today = deps.jobs.today()
     async with deps.uow() as uow:
-        used = await use_offer_code(uow, code.upper(), today, deps.clock.now(), author)
+        used = await use_offer_code(uow, deps.rules, code.upper(), today, deps.clock.now(), author)
         await uow.commit()
     return OfferCodeOut.of(used, deps.rules, today)
