@@ -544,9 +544,17 @@ class FakeReferrals(ReferralRepository):
 
     async def serial_seen_elsewhere(self, serial: str, customer_id: int, order_id: str) -> bool:
         return any(
-            r.device_serial == serial and r.order_id != order_id and r.customer_id != customer_id
+            r.device_serial is not None
+            and _bare_serial(r.device_serial) == _bare_serial(serial)
+            and r.order_id != order_id
+            and r.customer_id != customer_id
             for r in self.s.repairs.values()
         )
+
+
+def _bare_serial(serial: str) -> str:
+    """As the store compares serials: without spaces, hyphens and case."""
+    return serial.replace(" ", "").replace("-", "").upper()
 
 
 class FakePhoneMarks(PhoneMarkRepository):
