@@ -16,6 +16,7 @@ from domain.events import Event
 from domain.jobs import JobRun
 from domain.ledger import Allocation, LedgerEntry
 from domain.outbox import OutboxMessage
+from domain.quotes import QuoteAnswerRepository
 from domain.reconciliation import LedgerAudit
 from domain.redemptions import Redemption
 from domain.repairs import Repair, RepairStatus
@@ -271,6 +272,7 @@ class UnitOfWork(abc.ABC):
     birthdays: BirthdayRepository
     campaigns: CampaignRepository
     reports: Reports
+    quote_answers: QuoteAnswerRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -185,6 +185,7 @@ outbox = sa.Table(
 from store import (  # noqa: E402, F401
     tables_campaigns,
     tables_kpi,
+    tables_quotes,
     tables_repairs,
     tables_segments,
     tables_telegram,

@@ -20,6 +20,7 @@ from store.repositories.bookkeeping import (
 from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.ledger import SqlLedgerRepository
+from store.repositories.quotes import SqlQuoteAnswerRepository
 from store.repositories.redemptions import SqlRedemptionRepository
 from store.repositories.repairs import SqlRepairRepository
 from store.repositories.whatsapp import SqlDialogueRepository, SqlMessageStatusRepository
@@ -51,6 +52,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.birthdays = SqlBirthdayRepository(s)
         self.campaigns = SqlCampaignRepository(s)
         self.reports = SqlReports(s)
+        self.quote_answers = SqlQuoteAnswerRepository(s)
         return self
 
     async def __aexit__(
