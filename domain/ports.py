@@ -15,6 +15,7 @@ from domain.dialogue import DialogueRepository, MessageStatusRepository
 from domain.events import Event
 from domain.jobs import JobRun
 from domain.ledger import Allocation, LedgerEntry
+from domain.outbound_webhooks import OutboundWebhookRepository
 from domain.outbox import OutboxMessage
 from domain.quotes import QuoteAnswerRepository
 from domain.reconciliation import LedgerAudit
@@ -273,6 +274,7 @@ class UnitOfWork(abc.ABC):
     campaigns: CampaignRepository
     reports: Reports
     quote_answers: QuoteAnswerRepository
+    outbound_webhooks: OutboundWebhookRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -20,6 +20,7 @@ from store.repositories.bookkeeping import (
 from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.ledger import SqlLedgerRepository
+from store.repositories.outbound_webhooks import SqlOutboundWebhookRepository
 from store.repositories.quotes import SqlQuoteAnswerRepository
 from store.repositories.redemptions import SqlRedemptionRepository
 from store.repositories.repairs import SqlRepairRepository
@@ -53,6 +54,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.campaigns = SqlCampaignRepository(s)
         self.reports = SqlReports(s)
         self.quote_answers = SqlQuoteAnswerRepository(s)
+        self.outbound_webhooks = SqlOutboundWebhookRepository(s)
         return self
 
     async def __aexit__(
