@@ -30,10 +30,25 @@ class AnswerOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class StaffQuoteNote:
+    """What the staff chat is told of a kept answer (the edge masks the phone)."""
+
+    order_id: str
+    device_category: str
+    device: str
+    quote_amount_minor: int
+    quote_text: str | None
+    answer: Answer
+    channel: Channel
+    phone: str | None
+
+
+@dataclass(frozen=True)
 class AnswerResult:
     outcome: AnswerOutcome
     order_id: str | None = None
     answer: Answer | None = None  # the one recorded: this one, or the earlier one when already answered
+    note: StaffQuoteNote | None = None  # for the staff chat, once the answer is committed
 
 
 def quote_ref(order_id: str, amount_minor: int, text: str | None) -> str:
@@ -103,7 +118,18 @@ async def _answer(
             device_model=repair.device_model,
         )
     )
-    return AnswerResult(AnswerOutcome.RECORDED, repair.order_id, answer)
+    customer = await uow.customers.get(customer_id)
+    note = StaffQuoteNote(
+        order_id=repair.order_id,
+        device_category=repair.device_category.value,
+        device=" ".join(p for p in (repair.device_brand, repair.device_model) if p),
+        quote_amount_minor=repair.quote_amount_minor,
+        quote_text=repair.quote_text,
+        answer=answer,
+        channel=channel,
+        phone=customer.phone if customer else None,
+    )
+    return AnswerResult(AnswerOutcome.RECORDED, repair.order_id, answer, note)
 
 
 async def confirm_quote_answer(uow: UnitOfWork, event: QuoteAnswered) -> None:

@@ -69,7 +69,8 @@ class Member:
             # with no order waiting with a quote, the words mean what they meant before
             answered = await answer_latest_quote(uow, cid, answer, Channel.WHATSAPP, now)
             if answered is not None:
-                return Outcome(_quote_replies(answered.outcome, answered.order_id), locale, cid)
+                replies = _quote_replies(answered.outcome, answered.order_id)
+                return Outcome(replies, locale, cid, quote_note=answered.note)
         if isinstance(command, Screen):
             return Outcome([Show(command)], locale, cid)
         if command in (Action.UNSUBSCRIBE, Action.SUBSCRIBE):

@@ -13,6 +13,7 @@ from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
+from bot.staff import StaffDesk
 from bot.telegram.callbacks import QuoteCb
 from bot.telegram.filters import Registered
 from bot.telegram.texts import Texts
@@ -36,6 +37,7 @@ async def quote_answered(
     texts: Texts,
     uow: Callable[[], UnitOfWork],
     clock: Clock,
+    staff: StaffDesk | None = None,
 ) -> None:
     assert customer.id is not None
     try:
@@ -50,6 +52,8 @@ async def quote_answered(
         await unit.commit()
     if result.outcome is AnswerOutcome.RECORDED:
         await query.answer()  # the confirmation comes from the outbox, with the answer in words
+        if staff is not None and result.note is not None:  # after the commit, as a question is
+            await staff.note_quote_answer(result.note)
     else:
         reply = texts.plain(_REPLIES[result.outcome], order_id=result.order_id)
         await query.answer(reply, show_alert=True)
