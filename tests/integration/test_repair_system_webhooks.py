@@ -11,6 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from app.bootstrap import bootstrap
+from bot.whatsapp.conversation import Conversation
+from bot.whatsapp.state import Inbound
 from domain.clock import FixedClock
 from tests.integration.test_quote_answers_telegram import _button, _event, _quote_message
 from tests.repair_system_support import SECRET, FakeRepairSystem
@@ -160,3 +162,20 @@ async def test_without_the_url_answers_are_kept_and_no_webhook_row_is_written(tg
 def test_the_repair_system_webhook_settings_are_checked(database, overrides, message):
     with pytest.raises(ValidationError, match=message):
         make_settings(database, **overrides)
+
+
+async def test_a_whatsapp_answer_reaches_the_repair_system_signed(world, repair_system):
+    conversation = Conversation(world.container.chat, key_secret="k", sender_number="whatsapp:+15550001111")
+    for n, body in enumerate(("Привет", "да", "пропустить", "нет")):
+        await conversation.handle(Inbound("79031234567", body, profile_name="Мария", message_sid=f"SM{n}"))
+    await _event(world, phone="+79031234567")
+    await conversation.handle(Inbound("79031234567", "нет", message_sid="SM10"))
+    await repair_system.start()
+    webhooks = world.container.webhook_delivery()
+    try:
+        assert (await webhooks.deliver_due()).delivered == 1
+    finally:
+        await webhooks.aclose()
+    [got] = repair_system.received
+    assert (got["raw"]["order_id"], got["raw"]["answer"]) == ("R-1042", "declined")
+    assert repair_system.rejected == []
