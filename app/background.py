@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from app.bootstrap import Container
 from scheduler.delivery import run_forever
+from scheduler.outbound_webhooks import run_forever as run_webhooks_forever
 from scheduler.runner import Scheduler
 from webhooks.app import create_app
 
@@ -33,6 +34,12 @@ async def running_parts(container: Container, *, scheduler: bool = True) -> Asyn
         await runtime.start()
     delivery = container.delivery()
     task = asyncio.create_task(run_forever(delivery, stop=stop), name="outbox-delivery")
+    webhooks = container.webhook_delivery()
+    webhook_task = (
+        asyncio.create_task(run_webhooks_forever(webhooks, stop=stop), name="repair-system-webhooks")
+        if webhooks is not None
+        else None
+    )
     if jobs is not None:
         jobs.start()
     try:
@@ -48,6 +55,13 @@ async def running_parts(container: Container, *, scheduler: bool = True) -> Asyn
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        if webhook_task is not None and webhooks is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(webhook_task), SHUTDOWN_GRACE_SECONDS)
+            webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await webhook_task
+            await webhooks.aclose()
         for runtime in container.channels.values():
             await runtime.stop()
 

@@ -24,6 +24,8 @@ from bot.whatsapp.runtime import WhatsAppConfig, WhatsAppRuntime
 from domain.clock import Clock, SystemClock
 from domain.customers import Channel
 from domain.delivery import MessageSender
+from domain.events import QuoteAnswered
+from domain.outbound_webhooks import queue_approval_answered
 from domain.ports import UnitOfWork
 from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
@@ -32,6 +34,7 @@ from messages.campaigns import SandboxedCampaignTexts
 from scheduler.campaign_messages import CampaignComposer
 from scheduler.delivery import LEASE, Delivery
 from scheduler.jobs import JobDeps, Jobs, build_jobs
+from scheduler.outbound_webhooks import WebhookDelivery
 from scheduler.recurrence import CronSchedules
 from store.chat_state import SqlChatStateStore
 from store.engine import create_engine, ping, session_factory
@@ -57,6 +60,13 @@ class Container:
     @property
     def senders(self) -> dict[Channel, MessageSender]:
         return {channel: runtime.sender for channel, runtime in self.channels.items()}
+
+    def webhook_delivery(self) -> WebhookDelivery | None:
+        """The signed webhooks to the repair system, when REPAIR_SYSTEM_WEBHOOK_URL is set."""
+        url, secret = self.settings.repair_system_webhook_url, self.settings.repair_system_webhook_secret
+        if url is None or secret is None:
+            return None
+        return WebhookDelivery(self.uow, self.clock, url=str(url), secret=secret.get_secret_value())
 
     def delivery(
         self, senders: Mapping[Channel, MessageSender] | None = None, *, lease: timedelta = LEASE
@@ -174,6 +184,8 @@ def bootstrap(
     sessions = session_factory(engine)
     clock = clock or SystemClock()
     reactions = ProgramReactions(rules, timezone=settings.timezone)
+    if settings.repair_system_webhook_url is not None:  # unset: answers are kept, nobody is told
+        reactions.on(QuoteAnswered, queue_approval_answered)
     renderer = Renderer(timezone=settings.timezone, currency=rules.currency, shop=rules.shop)
 
     def new_uow() -> UnitOfWork:

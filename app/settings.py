@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     repair_webhook_secret: SecretStr | None = None
     admin_api_token: SecretStr | None = None
     staff_telegram_chat_id: int | None = None
+    # where a customer's answer to a quote is sent (signed with its own secret); unset: not sent
+    repair_system_webhook_url: AnyHttpUrl | None = None
+    repair_system_webhook_secret: SecretStr | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -79,7 +82,7 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db")
         return value
 
-    @field_validator("repair_webhook_secret")
+    @field_validator("repair_webhook_secret", "repair_system_webhook_secret")
     @classmethod
     def _whsec(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
@@ -121,6 +124,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _coherent(self) -> Settings:
+        if (self.repair_system_webhook_url is None) != (self.repair_system_webhook_secret is None):
+            raise ValueError(
+                "set REPAIR_SYSTEM_WEBHOOK_URL and REPAIR_SYSTEM_WEBHOOK_SECRET together, or neither"
+            )
         if self.telegram_webhook_url and not self.telegram_bot_token:
             raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_BOT_TOKEN")
         if self.telegram_webhook_url and not self.telegram_webhook_secret:

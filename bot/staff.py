@@ -15,6 +15,7 @@ from typing import Protocol
 
 from domain.customers import Channel
 from domain.questions import StaffQuestion
+from domain.quote_answers import StaffQuoteNote
 
 _CODES = {Channel.TELEGRAM: "tg", Channel.WHATSAPP: "wa"}
 _CHANNELS = {code: channel for channel, code in _CODES.items()}
@@ -24,6 +25,10 @@ _REF = re.compile(r"#q_([0-9]{1,18})_(tg|wa)_([0-9a-f]{16})\b")
 class StaffDesk(Protocol):
     async def forward(self, question: StaffQuestion) -> bool:
         """Pass the question to the staff; False when it could not be delivered."""
+        ...
+
+    async def note_quote_answer(self, note: StaffQuoteNote) -> bool:
+        """Tell the staff a customer answered a quote; False when it could not be delivered."""
         ...
 
 

@@ -210,3 +210,18 @@ class ReferralReversed(Event):
     referrer_id: int
     order_id: str
     points: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuoteAnswered(Event):
+    """A customer answered a repair quote (approved, declined, or asked for a call), once per quote."""
+
+    customer_id: int
+    order_id: str
+    answer: str  # domain.quotes.Answer's value
+    channel: str  # the channel the customer answered from, where the confirmation goes
+    quote_amount_minor: int
+    quote_text: str | None
+    device_category: DeviceCategory
+    device_brand: str | None
+    device_model: str | None

@@ -10,6 +10,9 @@ from typing import Any
 # `OutboxMessage.extra` (not stored): a message's own approved WhatsApp template for outside the
 # 24-hour window, as its writer (a campaign) made it: {"sid": "HX...", "variables": {"1": "...", ...}}
 WHATSAPP_CONTENT = "whatsapp_content"
+# `OutboxMessage.extra` (not stored): the answer buttons of a quote, as delivery renders them in the
+# customer's language: {"ref": "<quote_ref>", "labels": {"approved": "...", "declined": ..., "call_me": ...}}
+ANSWER_BUTTONS = "answer_buttons"
 
 
 class OutboxStatus(StrEnum):

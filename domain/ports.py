@@ -16,7 +16,9 @@ from domain.events import Event
 from domain.jobs import JobRun
 from domain.ledger import Allocation, LedgerEntry
 from domain.offer_codes import OfferCodeRepository
+from domain.outbound_webhooks import OutboundWebhookRepository
 from domain.outbox import OutboxMessage
+from domain.quotes import QuoteAnswerRepository
 from domain.reconciliation import LedgerAudit
 from domain.redemptions import Redemption
 from domain.referrals import PhoneMarkRepository, ReferralRepository
@@ -276,6 +278,8 @@ class UnitOfWork(abc.ABC):
     referrals: ReferralRepository
     phone_marks: PhoneMarkRepository
     offer_codes: OfferCodeRepository
+    quote_answers: QuoteAnswerRepository
+    outbound_webhooks: OutboundWebhookRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -20,6 +20,7 @@ from domain.events import (
     Event,
     PointsEarned,
     PointsExpiringSoon,
+    QuoteAnswered,
     RedemptionRequested,
     ReferralRewarded,
     RepairCancelled,
@@ -31,6 +32,7 @@ from domain.events import (
 from domain.ledger import EntryKind
 from domain.outbox import OutboxMessage
 from domain.ports import Reactions, UnitOfWork
+from domain.quote_answers import confirm_quote_answer, quote_ref
 from domain.referral_reactions import ReferralReactions
 from domain.repairs import RepairStatus, quote_fingerprint
 from domain.rules import ProgramRules
@@ -62,6 +64,7 @@ class ProgramReactions(Reactions):
         self.on(RepairCompleted, referrals.settle_on_completion)
         self.on(RepairCancelled, referrals.reverse_on_cancellation)
         self.on(ReferralRewarded, referrals.tell_both_sides)
+        self.on(QuoteAnswered, confirm_quote_answer)
 
     def on(self, event_type: type[E], reaction: Reaction[E]) -> None:
         """Run `reaction` for every `event_type` event, after the ones registered before it."""
@@ -84,6 +87,7 @@ class ProgramReactions(Reactions):
         key = f"repair:{event.order_id}:status:{event.status.value}"
         if event.quote_amount_minor is not None:
             context.update(quote_amount_minor=event.quote_amount_minor, quote_text=event.quote_text)
+            context["quote_ref"] = quote_ref(event.order_id, event.quote_amount_minor, event.quote_text)
             key += f":quote:{quote_fingerprint(event.quote_amount_minor, event.quote_text)}"
         await _queue(uow, event.customer_id, template, context, key, event.at)
 

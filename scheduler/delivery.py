@@ -25,8 +25,9 @@ from domain.customers import Channel, ChannelIdentity, Customer
 from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
 from domain.delivery_policy import CAP_WINDOW, Hold, Skip, decide
 from domain.errors import StoreUnavailable
-from domain.outbox import OutboxMessage
+from domain.outbox import ANSWER_BUTTONS, OutboxMessage
 from domain.ports import UnitOfWork
+from domain.quotes import Answer
 from domain.rules import MarketingRules
 from messages import Renderer
 from scheduler.campaign_messages import CampaignComposer
@@ -44,6 +45,12 @@ BATCH = 100
 # at most one message per lane: the ones in flight.
 LANES = 8
 NO_REACHABLE_CHANNEL = "no_reachable_channel"
+# The button label (messages/labels) of each answer to a quote.
+ANSWER_LABELS = {
+    Answer.APPROVED: "quote_approve",
+    Answer.DECLINED: "quote_decline",
+    Answer.CALL_ME: "quote_call_me",
+}
 
 
 def choose_identity(
@@ -194,7 +201,15 @@ class Delivery:
             if self._campaigns is None:
                 raise RuntimeError("a campaign message, and no campaign composer to write it")
             return await self._campaigns.compose(message, channel)
+        if "quote_ref" in message.context:
+            message.extra[ANSWER_BUTTONS] = self._answer_buttons(
+                message.context["quote_ref"], customer.locale
+            )
         return self._renderer.render(message.template, customer.locale, channel.value, **message.context)
+
+    def _answer_buttons(self, ref: str, locale: str) -> dict[str, object]:
+        labels = {a.value: self._renderer.label(ANSWER_LABELS[a], locale) for a in Answer}
+        return {"ref": ref, "labels": labels}
 
     async def _record(
         self,

@@ -186,6 +186,7 @@ from store import (  # noqa: E402, F401
     tables_campaigns,
     tables_kpi,
     tables_offers,
+    tables_quotes,
     tables_referrals,
     tables_repairs,
     tables_segments,

@@ -21,6 +21,8 @@ from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.ledger import SqlLedgerRepository
 from store.repositories.offer_codes import SqlOfferCodeRepository
+from store.repositories.outbound_webhooks import SqlOutboundWebhookRepository
+from store.repositories.quotes import SqlQuoteAnswerRepository
 from store.repositories.redemptions import SqlRedemptionRepository
 from store.repositories.referrals import SqlPhoneMarkRepository, SqlReferralRepository
 from store.repositories.repairs import SqlRepairRepository
@@ -56,6 +58,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.referrals = SqlReferralRepository(s)
         self.phone_marks = SqlPhoneMarkRepository(s)
         self.offer_codes = SqlOfferCodeRepository(s)
+        self.quote_answers = SqlQuoteAnswerRepository(s)
+        self.outbound_webhooks = SqlOutboundWebhookRepository(s)
         return self
 
     async def __aexit__(

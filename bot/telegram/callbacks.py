@@ -31,3 +31,10 @@ class AskCb(CallbackData, prefix="q"):
 
 class DeleteCb(CallbackData, prefix="d"):
     confirm: bool
+
+
+class QuoteCb(CallbackData, prefix="qa"):
+    """An answer to a repair quote: `ref` names the order and its quote (domain.quote_answers.quote_ref)."""
+
+    answer: str  # an Answer's value; anything else is refused on press
+    ref: str

@@ -15,12 +15,13 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import LinkPreviewOptions
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from aiolimiter import AsyncLimiter
 
+from bot.telegram.callbacks import QuoteCb
 from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Unreachable
-from domain.outbox import OutboxMessage
+from domain.outbox import ANSWER_BUTTONS, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +54,19 @@ class TelegramSender(MessageSender):
             return paused
         async with self._chat_limiter(identity.external_id), self._global:
             # again: a 429 may have come back to another sender while this one waited its turn
-            return self._paused() or await self._send(chat_id, text)
+            return self._paused() or await self._send(chat_id, text, _keyboard(message))
 
     def _paused(self) -> RetryLater | None:
         wait = self._paused_until - time.monotonic()
         return RetryLater(wait, "paused after Telegram's flood control", tried=False) if wait > 0 else None
 
-    async def _send(self, chat_id: int, text: str) -> SendResult:
+    async def _send(self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None) -> SendResult:
         try:
             sent = await self._bot.send_message(
-                chat_id, text, link_preview_options=LinkPreviewOptions(is_disabled=True)
+                chat_id,
+                text,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=keyboard,
             )
         except TelegramRetryAfter as exc:
             self._paused_until = max(self._paused_until, time.monotonic() + exc.retry_after)
@@ -84,3 +88,15 @@ class TelegramSender(MessageSender):
         while len(self._chats) > KEPT_CHAT_LIMITERS:
             self._chats.popitem(last=False)
         return limiter
+
+
+def _keyboard(message: OutboxMessage) -> InlineKeyboardMarkup | None:
+    """A quote's answer buttons (delivery put them in `extra`), one a row; None for other messages."""
+    buttons = message.extra.get(ANSWER_BUTTONS)
+    if not buttons:
+        return None
+    rows = [
+        [InlineKeyboardButton(text=label, callback_data=QuoteCb(answer=answer, ref=buttons["ref"]).pack())]
+        for answer, label in buttons["labels"].items()
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)

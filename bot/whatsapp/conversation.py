@@ -56,6 +56,8 @@ class Conversation:
         if outcome.question is not None:  # after the commit: the staff chat is not part of the turn
             passed_on = self._c.staff is not None and await self._c.staff.forward(outcome.question)
             outcome.replies = [Say("wa_question_sent" if passed_on else "wa_question_failed")]
+        if outcome.quote_note is not None and self._c.staff is not None:
+            await self._c.staff.note_quote_answer(outcome.quote_note)
         return await self.render(outcome)
 
     async def render(self, outcome: Outcome) -> str:

@@ -10,6 +10,9 @@ import re
 import unicodedata
 
 from bot.vocabulary import Action, Screen
+from domain.quotes import Answer
+from messages import LOCALES
+from messages.renderer import labels
 
 Command = Screen | Action
 
@@ -151,3 +154,17 @@ def referral_code_in(text: str) -> str | None:
     """The code of an invite link's pre-filled text (`ref_<code>`), case kept."""
     found = _REFERRAL.search(text or "")
     return found.group(1) if found else None
+
+
+# The words that answer a quote (messages/labels `quote_word_*`, the words the WhatsApp message
+# asks for), in every language: a customer may answer in either.
+_QUOTE_LABELS = {Answer.APPROVED: "quote_word_approve", Answer.DECLINED: "quote_word_decline",
+                 Answer.CALL_ME: "quote_word_call_me"}  # fmt: skip
+QUOTE_WORDS = {
+    normalise(labels(locale)[key]): answer for locale in LOCALES for answer, key in _QUOTE_LABELS.items()
+}
+
+
+def quote_answer_of(text: str) -> Answer | None:
+    """`да` / `нет` / `позвонить` (`yes` / `no` / `call`): an answer to a quote, else None."""
+    return QUOTE_WORDS.get(normalise(text))

@@ -10,6 +10,7 @@ from bot.whatsapp.keywords import (
     command_of,
     is_cancel,
     is_yes,
+    quote_answer_of,
     referral_code_in,
     wanted_locale,
 )
@@ -18,6 +19,7 @@ from domain.customers import Channel, Customer
 from domain.dialogue import Dialogue
 from domain.ports import UnitOfWork
 from domain.questions import ask_staff
+from domain.quote_answers import AnswerOutcome, answer_latest_quote
 from domain.services.privacy import delete_customer
 from domain.services.registration import set_locale, set_marketing_consent
 from messages.faq import faq_topic
@@ -63,6 +65,13 @@ class Member:
             return Outcome([Say(template)], locale, cid)
         if len(msg.body) > MAX_TEXT:
             return Outcome([Say("wa_too_long")], locale, cid)
+        answer = quote_answer_of(msg.body)
+        if answer is not None:
+            # with no order waiting with a quote, the words mean what they meant before
+            answered = await answer_latest_quote(uow, cid, answer, Channel.WHATSAPP, now)
+            if answered is not None:
+                replies = _quote_replies(answered.outcome, answered.order_id)
+                return Outcome(replies, locale, cid, quote_note=answered.note)
         if isinstance(command, Screen):
             return Outcome([Show(command)], locale, cid)
         if command in (Action.UNSUBSCRIBE, Action.SUBSCRIBE):
@@ -86,3 +95,11 @@ class Member:
         if topic is not None:
             return Outcome([Show(f"faq_{topic}")], locale, cid)
         return Outcome([Say("wa_not_understood")], locale, cid)
+
+
+def _quote_replies(outcome: AnswerOutcome, order_id: str | None) -> list[Say | Show]:
+    """A recorded answer is confirmed by the outbox (`quote_answered`); the rest is said at once."""
+    if outcome is AnswerOutcome.RECORDED:
+        return []
+    template = "quote_already_answered" if outcome is AnswerOutcome.ALREADY_ANSWERED else "quote_not_waiting"
+    return [Say(template, {"order_id": order_id})]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.questions import StaffQuestion
+from domain.quote_answers import StaffQuoteNote
 
 
 def dialogue_key(secret: str, wa_id: str) -> str:
@@ -50,3 +51,4 @@ class Outcome:
     locale: str
     customer_id: int | None = None
     question: StaffQuestion | None = None  # to pass on to the staff once the turn has committed
+    quote_note: StaffQuoteNote | None = None  # an answer to a quote, for the staff chat, likewise

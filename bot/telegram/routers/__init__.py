@@ -19,11 +19,23 @@ def get_routers() -> list[Router]:
         membership,
         privacy,
         questions,
+        quotes,
         registration,
         screens,
         settings,
         staff,
     )
 
-    modules = (errors, membership, staff, screens, questions, settings, privacy, registration, fallback)
+    modules = (
+        errors,
+        membership,
+        staff,
+        screens,
+        questions,
+        quotes,
+        settings,
+        privacy,
+        registration,
+        fallback,
+    )
     return [module.build_router() for module in modules]
