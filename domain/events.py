@@ -175,3 +175,12 @@ class PointsExpiringSoon(Event):
     points: int
     balance: int
     expires_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class BadgeAwarded(Event):
+    """The member earned the badge `badge_key` (once ever); `names` as the rules file gives them."""
+
+    customer_id: int
+    badge_key: str
+    names: dict[str, str]

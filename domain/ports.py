@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from domain.badges import BadgeRepository
 from domain.birthday_bonus import BirthdayRepository
 from domain.campaigns import CampaignRepository
 from domain.customers import Channel, ChannelIdentity, Customer
@@ -269,6 +270,7 @@ class UnitOfWork(abc.ABC):
     audit: LedgerAudit
     birthdays: BirthdayRepository
     campaigns: CampaignRepository
+    badges: BadgeRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -15,13 +15,17 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from domain.badge_reactions import BadgeReactions
 from domain.events import (
+    BadgeAwarded,
     BirthdayBonusGranted,
+    CustomerRegistered,
     Event,
     PointsEarned,
     PointsExpiringSoon,
     RedemptionRequested,
     RepairCancelled,
+    RepairCompleted,
     RepairStatusChanged,
     TierDowngraded,
     TierUpgraded,
@@ -55,6 +59,11 @@ class ProgramReactions(Reactions):
         self.on(RedemptionRequested, self.send_redemption_code)
         self.on(BirthdayBonusGranted, self.greet_birthday)
         self.on(PointsExpiringSoon, self.warn_of_expiry)
+        badges = BadgeReactions(rules)
+        self.on(RepairCompleted, badges.after_repair)
+        self.on(CustomerRegistered, badges.after_registration)
+        self.on(TierUpgraded, badges.after_tier_upgrade)
+        self.on(BadgeAwarded, badges.announce)
 
     def on(self, event_type: type[E], reaction: Reaction[E]) -> None:
         """Run `reaction` for every `event_type` event, after the ones registered before it."""

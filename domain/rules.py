@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 
+from domain.badges import Badge
 from domain.shop import Shop
 
 
@@ -114,6 +115,7 @@ class ProgramRules:
     marketing: MarketingRules
     offers: tuple[Offer, ...] = field(default=())
     shop: Shop | None = None  # the `[shop]` section; without it the texts say "the service center"
+    badges: tuple[Badge, ...] = field(default=())
 
     def tier(self, key: str) -> Tier:
         for tier in self.tiers:

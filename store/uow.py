@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Reactions, UnitOfWork
 from store.errors import is_outage, unavailable
+from store.queries.badges import SqlBadgeRepository
 from store.queries.birthdays import SqlBirthdayRepository
 from store.queries.ledger_audit import SqlLedgerAudit
 from store.repositories.bookkeeping import (
@@ -49,6 +50,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.audit = SqlLedgerAudit(s)
         self.birthdays = SqlBirthdayRepository(s)
         self.campaigns = SqlCampaignRepository(s)
+        self.badges = SqlBadgeRepository(s)
         return self
 
     async def __aexit__(

@@ -31,6 +31,7 @@ from domain.reactions import ProgramReactions
 from domain.redemptions import Redemption, RedemptionStatus
 from domain.repairs import Repair, RepairStatus
 from domain.tiers import MemberSpend
+from tests.fake_badges import FakeBadges
 
 
 class Store:
@@ -49,6 +50,7 @@ class Store:
         self.redemptions: dict[int, Redemption] = {}
         self.dialogues: dict[str, Dialogue] = {}
         self.message_statuses: dict[str, tuple[str, int | None]] = {}
+        self.badges: dict[tuple[int, str], datetime] = {}
         self.next_id = 1
 
     def new_id(self) -> int:
@@ -479,6 +481,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.redemptions = FakeRedemptions(s)
         self.dialogues = FakeDialogues(s)
         self.message_statuses = FakeMessageStatuses(s)
+        self.badges = FakeBadges(s)
         return self
 
     async def _commit(self) -> None:
