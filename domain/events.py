@@ -210,3 +210,12 @@ class ReferralReversed(Event):
     referrer_id: int
     order_id: str
     points: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class BadgeAwarded(Event):
+    """The member earned the badge `badge_key` (once ever); `names` as the rules file gives them."""
+
+    customer_id: int
+    badge_key: str
+    names: dict[str, str]

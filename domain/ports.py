@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from domain.badges import BadgeRepository
 from domain.birthday_bonus import BirthdayRepository
 from domain.campaigns import CampaignRepository
 from domain.customers import Channel, ChannelIdentity, Customer
@@ -276,6 +277,7 @@ class UnitOfWork(abc.ABC):
     referrals: ReferralRepository
     phone_marks: PhoneMarkRepository
     offer_codes: OfferCodeRepository
+    badges: BadgeRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Reactions, UnitOfWork
 from store.errors import is_outage, unavailable
+from store.queries.badges import SqlBadgeRepository
 from store.queries.birthdays import SqlBirthdayRepository
 from store.queries.kpi import SqlReports
 from store.queries.ledger_audit import SqlLedgerAudit
@@ -56,6 +57,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.referrals = SqlReferralRepository(s)
         self.phone_marks = SqlPhoneMarkRepository(s)
         self.offer_codes = SqlOfferCodeRepository(s)
+        self.badges = SqlBadgeRepository(s)
         return self
 
     async def __aexit__(
