@@ -79,4 +79,4 @@ class BadgeRepository(abc.ABC):
     async def members_without(
         self, badge_key: str, registered_before: datetime, *, after_id: int, limit: int
     ) -> list[int]:
-        """Ids of live members registered before the moment who lack the badge, ascending."""
+        """Ids of live, consented members registered at or before the moment who lack the badge, ascending."""

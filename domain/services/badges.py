@@ -17,8 +17,12 @@ async def award_badges(
     now: datetime,
     *,
     conditions: frozenset[BadgeCondition] | None = None,
+    as_of: datetime | None = None,
 ) -> list[str]:
     """Check the member's badges (those of `conditions`, or all) and award the earned ones.
+
+    Days in the program are whole days from registration to `as_of` (default: `now`); the daily
+    review passes the end of the shop's day, so the badge comes on the anniversary's date.
 
     The store's insert-or-ignore decides who awards: of two transactions earning the same badge at
     once, only the one whose row went in records BadgeAwarded, so it is announced once.
@@ -37,7 +41,7 @@ async def award_badges(
     facts = BadgeFacts(
         completed_repairs=await _count(uow, candidates, BadgeCondition.REPAIRS, customer_id),
         friends_invited=await _count(uow, candidates, BadgeCondition.FRIENDS_INVITED, customer_id),
-        days_in_program=max(0, (now - customer.registered_at).days),
+        days_in_program=max(0, ((as_of or now) - customer.registered_at).days),
         tier_rank=ranks.get(customer.tier, 0),
     )
     awarded: list[str] = []
