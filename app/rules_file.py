@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from domain import rules as d
+from domain.badges import Badge, BadgeCondition
 from domain.customers import Channel
 from domain.repairs import DeviceCategory
 from domain.shop import Shop
@@ -217,6 +218,39 @@ class _Kpi(_Strict):
     }
 
 
+class _BadgeCondition(_Strict):
+    """Exactly one of: completed repairs, friends invited, days in the program, a tier reached."""
+
+    repairs: Positive | None = None
+    friends_invited: Positive | None = None
+    days_in_program: Positive | None = None
+    tier: str | None = None
+
+
+class _Badge(_Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    names: Names
+    condition: _BadgeCondition
+
+    @field_validator("names")
+    @classmethod
+    def _both_locales(cls, names: dict[str, str]) -> dict[str, str]:
+        missing = {"ru", "en"} - names.keys()
+        if missing:
+            raise ValueError(f"needs a name in {', '.join(sorted(missing))}")
+        return names
+
+    @model_validator(mode="after")
+    def _exactly_one_condition(self) -> _Badge:
+        given = [name for name, value in self.condition.model_dump().items() if value is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"badge {self.key!r}: the condition needs exactly one of repairs, friends_invited,"
+                " days_in_program, tier" + (f" (got {', '.join(given)})" if given else "")
+            )
+        return self
+
+
 class _Rules(_Strict):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     welcome: _Bonus
@@ -231,6 +265,19 @@ class _Rules(_Strict):
     shop: _Shop | None = None
     kpi: _Kpi = _Kpi()
     offers_code_valid_days: Positive = 30
+    badges: list[_Badge] = []
+
+    @model_validator(mode="after")
+    def _badges_valid(self) -> _Rules:
+        known, seen = {t.key for t in self.tiers.levels}, set[str]()
+        for badge in self.badges:
+            if badge.key in seen:
+                raise ValueError(f"badge {badge.key!r} is declared twice")
+            seen.add(badge.key)
+            tier = badge.condition.tier
+            if tier is not None and tier not in known:
+                raise ValueError(f"badge {badge.key!r} names an unknown tier {tier!r}")
+        return self
 
     @model_validator(mode="after")
     def _offer_tiers_exist(self) -> _Rules:
@@ -334,7 +381,24 @@ def parse_rules(text: str, source: str = "rules") -> d.ProgramRules:
             {channel.value: _minor(Decimal(price)) for channel, price in r.kpi.message_price.items()},
         ),
         offers_code_valid_days=r.offers_code_valid_days,
+        badges=tuple(_badge(b) for b in r.badges),
     )
+
+
+def _badge(b: _Badge) -> Badge:
+    c = b.condition
+    if c.tier is not None:
+        return Badge(b.key, dict(b.names), BadgeCondition.TIER, tier_key=c.tier)
+    kind, value = next(
+        (k, v)
+        for k, v in (
+            (BadgeCondition.REPAIRS, c.repairs),
+            (BadgeCondition.FRIENDS_INVITED, c.friends_invited),
+            (BadgeCondition.DAYS_IN_PROGRAM, c.days_in_program),
+        )
+        if v is not None
+    )
+    return Badge(b.key, dict(b.names), kind, value=value)
 
 
 def _shop(s: _Shop | None) -> Shop | None:

@@ -64,7 +64,8 @@ class Screens:
             }
         if name == "profile":
             masked = mask_phone(customer.phone) if customer.phone else ""
-            return {"view": views.get_profile_view(rules, customer, masked)}
+            held = await uow.badges.of_customer(customer.id) if customer.id is not None else []
+            return {"view": views.get_profile_view(rules, customer, masked, held)}
         assert customer.id is not None
         return {
             "name": customer.name,

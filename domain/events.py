@@ -225,3 +225,12 @@ class QuoteAnswered(Event):
     device_category: DeviceCategory
     device_brand: str | None
     device_model: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BadgeAwarded(Event):
+    """The member earned the badge `badge_key` (once ever); `names` as the rules file gives them."""
+
+    customer_id: int
+    badge_key: str
+    names: dict[str, str]

@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from domain.badges import BadgeRepository
 from domain.birthday_bonus import BirthdayRepository
 from domain.campaigns import CampaignRepository
 from domain.customers import Channel, ChannelIdentity, Customer
@@ -280,6 +281,7 @@ class UnitOfWork(abc.ABC):
     offer_codes: OfferCodeRepository
     quote_answers: QuoteAnswerRepository
     outbound_webhooks: OutboundWebhookRepository
+    badges: BadgeRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

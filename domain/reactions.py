@@ -15,8 +15,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from domain.badge_reactions import BadgeReactions
 from domain.events import (
+    BadgeAwarded,
     BirthdayBonusGranted,
+    CustomerRegistered,
     Event,
     PointsEarned,
     PointsExpiringSoon,
@@ -65,6 +68,11 @@ class ProgramReactions(Reactions):
         self.on(RepairCancelled, referrals.reverse_on_cancellation)
         self.on(ReferralRewarded, referrals.tell_both_sides)
         self.on(QuoteAnswered, confirm_quote_answer)
+        badges = BadgeReactions(rules)
+        self.on(RepairCompleted, badges.after_repair)
+        self.on(CustomerRegistered, badges.after_registration)
+        self.on(TierUpgraded, badges.after_tier_upgrade)
+        self.on(BadgeAwarded, badges.announce)
 
     def on(self, event_type: type[E], reaction: Reaction[E]) -> None:
         """Run `reaction` for every `event_type` event, after the ones registered before it."""

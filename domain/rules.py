@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
+from domain.badges import Badge
 from domain.shop import Shop
 
 
@@ -133,6 +134,7 @@ class ProgramRules:
     shop: Shop | None = None  # the `[shop]` section; without it the texts say "the service center"
     kpi: KpiRules = field(default_factory=KpiRules)
     offers_code_valid_days: int = 30  # a personal code of an offer without an end lasts this long
+    badges: tuple[Badge, ...] = field(default=())
 
     def tier(self, key: str) -> Tier:
         for tier in self.tiers:

@@ -83,6 +83,15 @@ class ProfileView:
     pd_policy_version: str | None
     tier_name: str
     member_since: datetime
+    badges: tuple[BadgeLine, ...] = ()  # oldest first
+
+
+@dataclass(frozen=True)
+class BadgeLine:
+    """A badge the member holds, named in their language, with the day it was awarded."""
+
+    name: str
+    awarded_at: datetime
 
 
 def offer_view(offer: Offer, locale: str, code: OfferCode | None = None) -> OfferView:

@@ -183,6 +183,7 @@ outbox = sa.Table(
 # Feature tables live in their own modules on the same metadata; importing them here makes
 # `metadata` complete for migrations and tests. (Imported last: they import `metadata` from here.)
 from store import (  # noqa: E402, F401
+    tables_badges,
     tables_campaigns,
     tables_kpi,
     tables_offers,

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import Reactions, UnitOfWork
 from store.errors import is_outage, unavailable
+from store.queries.badges import SqlBadgeRepository
 from store.queries.birthdays import SqlBirthdayRepository
 from store.queries.kpi import SqlReports
 from store.queries.ledger_audit import SqlLedgerAudit
@@ -60,6 +61,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.offer_codes = SqlOfferCodeRepository(s)
         self.quote_answers = SqlQuoteAnswerRepository(s)
         self.outbound_webhooks = SqlOutboundWebhookRepository(s)
+        self.badges = SqlBadgeRepository(s)
         return self
 
     async def __aexit__(

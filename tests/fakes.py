@@ -32,6 +32,7 @@ from domain.redemptions import Redemption, RedemptionStatus
 from domain.referrals import PhoneMark, PhoneMarkRepository, Referral, ReferralRepository, ReferralStatus
 from domain.repairs import Repair, RepairStatus
 from domain.tiers import MemberSpend
+from tests.fake_badges import FakeBadges
 
 
 class Store:
@@ -50,6 +51,7 @@ class Store:
         self.redemptions: dict[int, Redemption] = {}
         self.dialogues: dict[str, Dialogue] = {}
         self.message_statuses: dict[str, tuple[str, int | None]] = {}
+        self.badges: dict[tuple[int, str], datetime] = {}
         self.next_id = 1
         self.referrals: dict[str, Referral] = {}
         self.secret: bytes | None = None
@@ -485,6 +487,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.message_statuses = FakeMessageStatuses(s)
         self.referrals = FakeReferrals(s)
         self.phone_marks = FakePhoneMarks(s)
+        self.badges = FakeBadges(s)
         return self
 
     async def _commit(self) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
+from domain.badges import AwardedBadge
 from domain.customers import Customer
 from domain.offers import history_from, matching_offers
 from domain.ports import UnitOfWork
@@ -13,6 +15,7 @@ from domain.services.offer_codes import personal_code
 from domain.services.referral_views import referral_summary
 from domain.services.tiers import get_tier_progress
 from domain.views import (
+    BadgeLine,
     BalanceView,
     InviteView,
     OffersView,
@@ -118,7 +121,16 @@ async def get_invite_view(uow: UnitOfWork, rules: ProgramRules, customer: Custom
     )
 
 
-def get_profile_view(rules: ProgramRules, customer: Customer, phone_masked: str) -> ProfileView:
+def get_profile_view(
+    rules: ProgramRules, customer: Customer, phone_masked: str, held: Sequence[AwardedBadge] = ()
+) -> ProfileView:
+    """`held`: the member's badges, oldest first; one no longer in the rules keeps its key as name."""
+    declared = {badge.key: badge for badge in rules.badges}
+
+    def name(key: str) -> str:
+        badge = declared.get(key)
+        return badge.name(customer.locale) if badge is not None else key
+
     return ProfileView(
         name=customer.name,
         phone_masked=phone_masked,
@@ -129,4 +141,5 @@ def get_profile_view(rules: ProgramRules, customer: Customer, phone_masked: str)
         pd_policy_version=customer.pd_policy_version,
         tier_name=rules.tier(customer.tier).name(customer.locale),
         member_since=customer.registered_at,
+        badges=tuple(BadgeLine(name(b.key), b.awarded_at) for b in held),
     )

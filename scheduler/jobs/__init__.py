@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scheduler.jobs.badge_review import BadgeReview
 from scheduler.jobs.base import Job, JobDeps, Jobs
 from scheduler.jobs.birthday_bonuses import BirthdayBonuses
 from scheduler.jobs.campaigns import Campaigns
@@ -12,7 +13,14 @@ from scheduler.jobs.tier_review import TierReview
 
 def all_jobs() -> tuple[Job, ...]:
     """Every job of PRODUCT.md that exists so far, in the order an operator reads them."""
-    return (BirthdayBonuses(), PointsExpiry(), Campaigns(), TierReview(), LedgerReconciliation())
+    return (
+        BirthdayBonuses(),
+        PointsExpiry(),
+        Campaigns(),
+        TierReview(),
+        LedgerReconciliation(),
+        BadgeReview(),
+    )
 
 
 def build_jobs(deps: JobDeps, jobs: tuple[Job, ...] | None = None) -> Jobs:

@@ -7,7 +7,16 @@ from domain.ledger import EntryKind, LedgerEntry
 from domain.program_guide import get_rules_view
 from domain.repairs import DeviceCategory, Repair, RepairStatus
 from domain.rules import Perk
-from domain.views import BalanceView, InviteView, OffersView, OfferView, ProfileView, RepairsView, TierView
+from domain.views import (
+    BadgeLine,
+    BalanceView,
+    InviteView,
+    OffersView,
+    OfferView,
+    ProfileView,
+    RepairsView,
+    TierView,
+)
 
 AT = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
 
@@ -103,6 +112,7 @@ SAMPLES = {
             pd_policy_version="2026-11-01",
             tier_name="Silver",
             member_since=AT,
+            badges=(BadgeLine("First repair", AT), BadgeLine("Gold tier", AT)),
         )
     },
 }

@@ -94,7 +94,11 @@ async def test_a_completion_that_reaches_a_tier_records_the_upgrade_and_tells_it
     )
     message = uow.store.outbox[f"tier_upgraded:{cid}:silver:R-1"]
     assert message.context["tier_key"] == "silver" and message.context["earn_rate_percent"] == "5"
-    assert [m.template for m in uow.store.outbox.values()] == ["points_earned", "tier_upgraded"]
+    assert [m.template for m in uow.store.outbox.values()] == [
+        "points_earned",
+        "tier_upgraded",
+        "badge_awarded",
+    ]
 
 
 async def test_a_cancellation_after_completion_records_the_reversal_and_tells_what_went_back(rules, clock):

@@ -110,7 +110,8 @@ async def test_linked_repairs_earn_retroactively_only_when_the_rules_say_so(rule
     # (21 000 - 1 000 gift card) at the silver rate 5 % = 1 000; the cancelled R-2 earns nothing
     assert result.welcome is not None and result.welcome.balance == 1000 + 200
     templates = sorted(m.template for m in uow.store.outbox.values())
-    assert templates == ["points_earned"]
+    assert templates == ["badge_awarded", "points_earned"]  # the linked completed repair counts for the badge
+    assert [key for (_, key) in uow.store.badges] == ["first_repair"]
 
 
 async def test_by_default_linked_repairs_earn_nothing(rules, clock):

@@ -15,6 +15,7 @@ from domain.services.referral_views import referral_summary
 from webhooks.api.schemas import (
     AdjustmentIn,
     AdjustmentOut,
+    BadgeOut,
     CustomerDetail,
     CustomerList,
     CustomerOut,
@@ -63,6 +64,7 @@ async def get_customer(deps: Deps, customer_id: CustomerId) -> CustomerDetail:
         customer = await live_customer(uow, customer_id)
         base = CustomerOut.of(customer, await _channels(uow, customer_id))
         summary = await referral_summary(uow, customer_id)
+        held = await uow.badges.of_customer(customer_id)
     return CustomerDetail(
         **base.model_dump(),
         locale=customer.locale,
@@ -74,6 +76,7 @@ async def get_customer(deps: Deps, customer_id: CustomerId) -> CustomerDetail:
             ReferralRefusalOut(friend_customer_id=r.friend_customer_id, reason=r.reason, at=r.at)
             for r in summary.refusals
         ],
+        badges=[BadgeOut(key=b.key, awarded_at=b.awarded_at) for b in held],
     )
 
 

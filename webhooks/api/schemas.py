@@ -71,6 +71,11 @@ class ReferralRefusalOut(BaseModel):
     at: datetime
 
 
+class BadgeOut(BaseModel):
+    key: str = Field(description="The badge's key in the rules file's [[badges]]")
+    awarded_at: datetime
+
+
 class CustomerDetail(CustomerOut):
     locale: str
     registered_at: datetime
@@ -78,6 +83,7 @@ class CustomerDetail(CustomerOut):
     referred_by: int | None = Field(description="The customer whose link brought this one")
     referrals: ReferralCounts
     referral_refusals: list[ReferralRefusalOut]
+    badges: list[BadgeOut] = Field(description="The badges the member holds, oldest first")
 
 
 class LedgerEntryOut(BaseModel):

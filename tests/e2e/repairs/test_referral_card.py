@@ -24,3 +24,13 @@ async def test_the_card_shows_the_code_the_referrer_the_counts_and_the_refusals(
     friend_card = (await desk.client.get(f"/api/v1/customers/{friend}", headers=AUTH)).json()
     assert friend_card["referred_by"] == referrer and friend_card["referral_refusals"] == []
     assert await desk.balance(referrer) == 200 + 500
+
+
+async def test_the_card_lists_the_members_badges_with_the_moment_of_award(desk):
+    member = await desk.register(REFERRER)
+    card = (await desk.client.get(f"/api/v1/customers/{member}", headers=AUTH)).json()
+    assert card["badges"] == []
+    assert (await desk.post_event(completed(phone=REFERRER, amount="60000.00"))).status_code == 200
+    card = (await desk.client.get(f"/api/v1/customers/{member}", headers=AUTH)).json()
+    assert [b["key"] for b in card["badges"]] == ["first_repair", "gold_reached"]
+    assert all(b["awarded_at"].startswith("2026-11-22T07:00:00") for b in card["badges"])

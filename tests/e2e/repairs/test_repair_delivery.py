@@ -37,12 +37,13 @@ async def test_status_points_tier_and_code_messages_are_delivered_rendered(desk)
     sender = RecordingSender()
     c = desk.container
     stats = await c.delivery({Channel.TELEGRAM: sender}).deliver_due()
-    assert stats.sent == 6 and not stats.errors
+    assert stats.sent == 7 and not stats.errors
     assert [template for _, template, _ in sender.sent] == [
         "repair_received",
         "repair_ready",
         "points_earned",
         "tier_upgraded",
+        "badge_awarded",
         "repair_received",
         "redemption_code",
     ]
@@ -50,6 +51,7 @@ async def test_status_points_tier_and_code_messages_are_delivered_rendered(desk)
     assert "Expected to be ready by November 24, 2026" in texts["repair_received"]
     assert "<b>You earned 480 points</b>" in texts["points_earned"] and "680 points" in texts["points_earned"]
     assert "Silver" in texts["tier_upgraded"]
+    assert "<b>New badge: First repair</b>" in texts["badge_awarded"]
     assert code in texts["redemption_code"]
     # once delivered, the one-time code is no longer kept in the outbox
     assert [ctx for name, ctx in await desk.outbox(cid) if name == "redemption_code"] == [{}]
