@@ -11,7 +11,7 @@ from app.bootstrap import bootstrap
 from bot.telegram.runtime import staff_desk
 from bot.whatsapp.conversation import Conversation
 from bot.whatsapp.state import Inbound
-from tests.integration.test_quote_answers_telegram import _button, _event, _quote_message
+from tests.quote_support import answer_button, quote_event, quote_message
 from tests.telegram_support import TelegramWorld, make_settings, register
 
 STAFF = -1001234567890
@@ -32,14 +32,14 @@ def _to_staff(requests):
 async def test_a_telegram_answer_is_noted_in_the_staff_chat_once(world):
     chat = world.new_chat()
     await register(chat)
-    await _event(world)
-    message = await _quote_message(world, chat)
-    [note] = _to_staff(await chat.press(_button(message, "✅")))
+    await quote_event(world)
+    message = await quote_message(world, chat)
+    [note] = _to_staff(await chat.press(answer_button(message, "✅")))
     assert "Ответ на смету" in note and "(Telegram)" in note
     assert "Заказ R-1042: Ноутбук Lenovo T14" in note
     assert "Смета: Замена аккумулятора — 2\xa0500 ₽" in note and "ремонт согласован" in note
     assert "+7 916 ***-**-67" in note and "+79161234567" not in note
-    assert _to_staff(await chat.press(_button(message, "📞"))) == []  # already answered: no second note
+    assert _to_staff(await chat.press(answer_button(message, "📞"))) == []  # already answered: no second note
 
 
 async def test_a_whatsapp_answer_is_noted_in_the_staff_chat(world):
@@ -48,7 +48,7 @@ async def test_a_whatsapp_answer_is_noted_in_the_staff_chat(world):
     conversation = Conversation(deps, key_secret="k", sender_number="whatsapp:+15550001111")
     for n, body in enumerate(("Привет", "да", "пропустить", "нет")):
         await conversation.handle(Inbound(WA_ID, body, profile_name="Мария", message_sid=f"SM{n}"))
-    await _event(world, phone="+" + WA_ID)
+    await quote_event(world, phone="+" + WA_ID)
     before = len(chat.session.requests)
     await conversation.handle(Inbound(WA_ID, "позвонить", message_sid="SM10"))
     [note] = _to_staff(chat.session.requests[before:])

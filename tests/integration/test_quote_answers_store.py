@@ -9,7 +9,7 @@ from sqlalchemy import text
 from domain.customers import Channel
 from domain.quote_answers import AnswerOutcome, answer_quote, quote_ref
 from domain.quotes import Answer
-from tests.integration.test_quote_answers_telegram import _event
+from tests.quote_support import quote_event
 from tests.telegram_support import count, register, tg
 
 __all__ = ["tg"]
@@ -18,7 +18,7 @@ __all__ = ["tg"]
 async def test_two_answers_at_once_keep_one_and_confirm_one(tg):
     chat = tg.new_chat()
     await register(chat)
-    await _event(tg)
+    await quote_event(tg)
     async with tg.container.uow() as uow:
         customer = await uow.customers.by_phone("+79161234567")
     ref = quote_ref("R-1042", 250000, "Замена аккумулятора")

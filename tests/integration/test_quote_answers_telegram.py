@@ -7,56 +7,22 @@ checked against the presser's own order still waiting with that same quote, and 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup
 
-from bot.telegram.sender import TelegramSender
-from domain.customers import Channel
-from domain.repairs import DeviceCategory, RecordRepairEvent, RepairEventType, RepairStatus
-from domain.services.repairs import record_repair_event
+from domain.repairs import RepairStatus
+from tests.quote_support import (
+    QUOTE_ORDER,
+    QUOTE_PHONE,
+    answer_button,
+    deliver_to,
+    quote_event,
+    quote_message,
+)
 from tests.telegram_support import buttons_of, count, register, tg
 
 __all__ = ["tg"]
 
-PHONE = "+79161234567"
-ORDER = "R-1042"
-
-
-async def _event(world, status=RepairStatus.WAITING_APPROVAL, *, amount=250000, text="Замена аккумулятора",
-                 order=ORDER, phone=PHONE, event_id=None):  # fmt: skip
-    quoted = status is RepairStatus.WAITING_APPROVAL
-    event = RecordRepairEvent(
-        event_id=event_id or f"{order}:{status.value}:{amount}:{text}",
-        type=RepairEventType.STATUS_CHANGED,
-        order_id=order,
-        phone=phone,
-        status=status,
-        device_category=DeviceCategory.LAPTOP,
-        device_brand="Lenovo",
-        device_model="T14",
-        occurred_at=world.clock.now(),
-        quote_amount_minor=amount if quoted else None,
-        quote_text=text if quoted else None,
-    )
-    async with world.container.uow() as uow:
-        await record_repair_event(uow, world.container.rules, event, world.clock.now())
-        await uow.commit()
-
-
-async def _deliver(world, chat):
-    """Run the real outbox delivery into this chat's recording bot; return the messages it sent."""
-    before = len(chat.session.requests)
-    await world.container.delivery({Channel.TELEGRAM: TelegramSender(chat.bot)}).deliver_due()
-    return [r for r in chat.session.requests[before:] if isinstance(r, SendMessage)]
-
-
-async def _quote_message(world, chat):
-    [message] = [m for m in await _deliver(world, chat) if "ждёт вашего согласования" in m.text]
-    return message
-
-
-def _button(message, label_start):
-    [button] = [b for b in buttons_of(message) if b.text.startswith(label_start)]
-    return button.callback_data
+PHONE, ORDER = QUOTE_PHONE, QUOTE_ORDER
 
 
 async def _answers(world):
@@ -72,8 +38,8 @@ def _alerts(requests):
 async def test_the_quote_message_carries_approve_decline_and_call_me_buttons_in_the_customers_language(tg):
     chat = tg.new_chat()
     await register(chat)
-    await _event(tg)
-    message = await _quote_message(tg, chat)
+    await quote_event(tg)
+    message = await quote_message(tg, chat)
     assert "Ответьте кнопкой ниже" in message.text
     assert [b.text for b in buttons_of(message)] == ["✅ Согласовать", "❌ Отказаться", "📞 Позвоните мне"]
     assert all(len(b.callback_data.encode()) <= 64 for b in buttons_of(message))
@@ -82,32 +48,32 @@ async def test_the_quote_message_carries_approve_decline_and_call_me_buttons_in_
 async def test_approving_records_the_answer_once_confirms_it_and_a_second_press_is_told_it_was_received(tg):
     chat = tg.new_chat()
     await register(chat)
-    await _event(tg)
-    message = await _quote_message(tg, chat)
-    pressed = await chat.press(_button(message, "✅"))
+    await quote_event(tg)
+    message = await quote_message(tg, chat)
+    pressed = await chat.press(answer_button(message, "✅"))
     assert [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
     assert [r for r in pressed if isinstance(r, EditMessageReplyMarkup)]  # the answered buttons go
     assert await _answers(tg) == [(ORDER, "approved", "telegram")]
-    [confirmation] = await _deliver(tg, chat)
+    [confirmation] = await deliver_to(tg, chat)
     assert "вы согласовали ремонт по заказу R-1042" in confirmation.text and "2\xa0500" in confirmation.text
-    again = await chat.press(_button(message, "❌"))
+    again = await chat.press(answer_button(message, "❌"))
     [alert] = _alerts(again)
     assert alert.startswith("Мы уже получили ваш ответ по заказу R-1042, спасибо.")
     assert await _answers(tg) == [(ORDER, "approved", "telegram")]
-    assert await _deliver(tg, chat) == []  # no second confirmation
+    assert await deliver_to(tg, chat) == []  # no second confirmation
 
 
 async def test_call_me_and_decline_are_recorded_as_such(tg):
     chat = tg.new_chat()
     await register(chat)
-    await _event(tg)
-    await _event(tg, order="R-2000", amount=99000, text="Чистка")
-    messages = [m for m in await _deliver(tg, chat) if "ждёт вашего согласования" in m.text]
+    await quote_event(tg)
+    await quote_event(tg, order="R-2000", amount=99000, text="Чистка")
+    messages = [m for m in await deliver_to(tg, chat) if "ждёт вашего согласования" in m.text]
     first, second = sorted(messages, key=lambda m: "R-2000" in m.text)
-    await chat.press(_button(first, "📞"))
-    await chat.press(_button(second, "❌"))
+    await chat.press(answer_button(first, "📞"))
+    await chat.press(answer_button(second, "❌"))
     assert sorted(await _answers(tg)) == [(ORDER, "call_me", "telegram"), ("R-2000", "declined", "telegram")]
-    texts = [m.text for m in await _deliver(tg, chat)]
+    texts = [m.text for m in await deliver_to(tg, chat)]
     assert any("мы позвоним вам по заказу R-1042" in t for t in texts)
     assert any("Вы отказались от ремонта по заказу R-2000" in t for t in texts)
 
@@ -117,9 +83,9 @@ async def test_another_customers_button_changes_nothing_and_gets_a_polite_answer
     await register(owner)
     stranger = tg.new_chat(user_id=777002, first_name="Пётр")
     await register(stranger, phone="+79169998877")
-    await _event(tg)
-    message = await _quote_message(tg, owner)
-    pressed = await stranger.press(_button(message, "✅"))
+    await quote_event(tg)
+    message = await quote_message(tg, owner)
+    pressed = await stranger.press(answer_button(message, "✅"))
     assert _alerts(pressed) == [
         "Эта кнопка больше не действует. Откройте последнее сообщение о заказе или позвоните нам."
     ]
@@ -129,10 +95,10 @@ async def test_another_customers_button_changes_nothing_and_gets_a_polite_answer
 async def test_an_order_no_longer_waiting_says_so_and_records_nothing(tg):
     chat = tg.new_chat()
     await register(chat)
-    await _event(tg)
-    message = await _quote_message(tg, chat)
-    await _event(tg, RepairStatus.IN_REPAIR)
-    pressed = await chat.press(_button(message, "✅"))
+    await quote_event(tg)
+    message = await quote_message(tg, chat)
+    await quote_event(tg, RepairStatus.IN_REPAIR)
+    pressed = await chat.press(answer_button(message, "✅"))
     assert len(_alerts(pressed)) == 1 and "Заказ R-1042 уже не ждёт согласования" in _alerts(pressed)[0]
     assert await _answers(tg) == []
 
@@ -140,22 +106,22 @@ async def test_an_order_no_longer_waiting_says_so_and_records_nothing(tg):
 async def test_a_button_of_a_revised_quote_is_stale_and_the_new_one_works(tg):
     chat = tg.new_chat()
     await register(chat)
-    await _event(tg)
-    old = await _quote_message(tg, chat)
-    await _event(tg, amount=310000, text="Замена аккумулятора и шлейфа")
-    new = await _quote_message(tg, chat)
-    assert _alerts(await chat.press(_button(old, "✅")))[0].startswith("Эта кнопка больше не действует")
+    await quote_event(tg)
+    old = await quote_message(tg, chat)
+    await quote_event(tg, amount=310000, text="Замена аккумулятора и шлейфа")
+    new = await quote_message(tg, chat)
+    assert _alerts(await chat.press(answer_button(old, "✅")))[0].startswith("Эта кнопка больше не действует")
     assert await _answers(tg) == []
-    await chat.press(_button(new, "✅"))
+    await chat.press(answer_button(new, "✅"))
     assert await _answers(tg) == [(ORDER, "approved", "telegram")]
 
 
 async def test_garbage_callback_data_changes_nothing(tg):
     chat = tg.new_chat()
     await register(chat)
-    await _event(tg)
-    message = await _quote_message(tg, chat)
-    ref = _button(message, "✅").split(":")[-1]
+    await quote_event(tg)
+    message = await quote_message(tg, chat)
+    ref = answer_button(message, "✅").split(":")[-1]
     for data in (
         f"qa:approve_all:{ref}",
         "qa:approved:0000",

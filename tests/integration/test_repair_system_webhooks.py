@@ -14,7 +14,7 @@ from app.bootstrap import bootstrap
 from bot.whatsapp.conversation import Conversation
 from bot.whatsapp.state import Inbound
 from domain.clock import FixedClock
-from tests.integration.test_quote_answers_telegram import _button, _event, _quote_message
+from tests.quote_support import answer_button, quote_event, quote_message
 from tests.repair_system_support import SECRET, FakeRepairSystem
 from tests.telegram_support import TelegramWorld, count, make_settings, register, tg
 
@@ -46,9 +46,9 @@ async def world(database, engine, clock, rules, repair_system):
 async def _approve(world):
     chat = world.new_chat()
     await register(chat)
-    await _event(world)
-    message = await _quote_message(world, chat)
-    await chat.press(_button(message, "✅"))
+    await quote_event(world)
+    message = await quote_message(world, chat)
+    await chat.press(answer_button(message, "✅"))
     return chat
 
 
@@ -130,10 +130,10 @@ async def test_two_delivery_workers_at_once_send_one_answer_once(world, repair_s
 async def test_a_repeated_press_writes_no_second_webhook(world, repair_system):
     chat = world.new_chat()
     await register(chat)
-    await _event(world)
-    message = await _quote_message(world, chat)
-    await chat.press(_button(message, "✅"))
-    await chat.press(_button(message, "📞"))
+    await quote_event(world)
+    message = await quote_message(world, chat)
+    await chat.press(answer_button(message, "✅"))
+    await chat.press(answer_button(message, "📞"))
     assert await count(world.container, "outbound_webhooks") == 1
 
 
@@ -168,7 +168,7 @@ async def test_a_whatsapp_answer_reaches_the_repair_system_signed(world, repair_
     conversation = Conversation(world.container.chat, key_secret="k", sender_number="whatsapp:+15550001111")
     for n, body in enumerate(("Привет", "да", "пропустить", "нет")):
         await conversation.handle(Inbound("79031234567", body, profile_name="Мария", message_sid=f"SM{n}"))
-    await _event(world, phone="+79031234567")
+    await quote_event(world, phone="+79031234567")
     await conversation.handle(Inbound("79031234567", "нет", message_sid="SM10"))
     await repair_system.start()
     webhooks = world.container.webhook_delivery()
