@@ -216,17 +216,20 @@ async def test_the_same_update_twice_at_once_is_handled_once(webhook_app, bot_ap
     client, container = webhook_app
     runtime = container.channels[Channel.TELEGRAM]
     real_feed = runtime.dispatcher.feed_update
-    release = asyncio.Event()
+    entered, release = asyncio.Event(), asyncio.Event()
 
     async def slow(*args, **kwargs):
-        await release.wait()
+        if not entered.is_set():  # only the first delivery is held; anything later runs through
+            entered.set()
+            await release.wait()
         return await real_feed(*args, **kwargs)
 
     monkeypatch.setattr(runtime.dispatcher, "feed_update", slow)
     first = asyncio.create_task(
         client.post("/telegram/webhook", json=_message(8, text="/start"), headers={HEADER: SECRET})
     )
-    await asyncio.sleep(0.05)
+    async with asyncio.timeout(10):
+        await entered.wait()  # the first is being handled, however slow the machine
     second = await client.post("/telegram/webhook", json=_message(8, text="/start"), headers={HEADER: SECRET})
     assert second.status_code == 409  # Telegram sends it again later, and finds it done
     release.set()
