@@ -27,6 +27,7 @@ from domain.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop
 from domain.customers import Channel, Registration
 from domain.dialogue import Dialogue
 from domain.ports import UnitOfWork
+from domain.services.referrals import live_referral_code
 from domain.services.registration import RegistrationResult, register_customer
 
 STATE_TTL = timedelta(days=1)  # a registration left half-way starts over after a day
@@ -51,9 +52,7 @@ class Registrar:
             return Outcome([Say("wa_stop_unregistered")], locale)
         if state is None:
             await repo.delete_older_than(now - STATE_TTL)  # each new conversation sweeps abandoned ones
-            code = referral_code_in(msg.body)
-            if code is not None and not await _live_code(uow, code):
-                code = None  # an unknown code is ignored: no promise of a bonus, nothing about anyone
+            code = await live_referral_code(uow, referral_code_in(msg.body))
             state = Dialogue(key, CONSENT, locale, now, {"referral": code} if code else {})
             await repo.save(state)
             return Outcome([self._consent(state)], locale)
@@ -181,8 +180,3 @@ _STEPS = {
     BIRTHDAY: Registrar._birthday_step,
     MARKETING: Registrar._marketing_step,
 }
-
-
-async def _live_code(uow: UnitOfWork, code: str) -> bool:
-    owner = await uow.customers.by_referral_code(code)
-    return owner is not None and not owner.is_deleted

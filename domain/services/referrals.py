@@ -39,6 +39,15 @@ class Admission:
     referral: Referral | None
 
 
+async def live_referral_code(uow: UnitOfWork, code: str | None) -> str | None:
+    """The code if it belongs to a current member, else None: an unknown or a deleted member's code is
+    ignored, so the invitation screen promises no bonus and says nothing about anyone."""
+    if code is None:
+        return None
+    owner = await uow.customers.by_referral_code(code)
+    return code if owner is not None and not owner.is_deleted else None
+
+
 async def fingerprint_of(uow: UnitOfWork, phone: str, now: datetime) -> str:
     secret = await uow.phone_marks.installation_secret(secrets.token_bytes(32), now)
     return phone_fingerprint(secret, phone)

@@ -154,6 +154,23 @@ async def test_a_referral_payload_is_stored_and_a_bad_one_ignored(tg, rules, clo
     assert (await _customer(tg.container, "+79160000002")).referred_by_id is None
 
 
+async def test_only_a_live_members_code_promises_a_friends_bonus_on_the_consent_screen(tg, rules, clock):
+    from domain.services.privacy import delete_customer
+
+    referrer = (await registered(tg.container.uow(), rules, clock.now(), "+79160000001")).customer
+    gone = (await registered(tg.container.uow(), rules, clock.now(), "+79160000003")).customer
+    async with tg.container.uow() as uow:
+        await delete_customer(uow, gone.id, clock.now())
+        await uow.commit()
+
+    invited = last_text(await tg.new_chat(user_id=USER_ID + 1).say(f"/start {referrer.referral_code}"))
+    assert "Вас пригласил друг" in invited
+    # a well-formed code nobody has, and a deleted member's code: the plain consent, no promise
+    for n, code in enumerate(("ABCDEFGH", gone.referral_code), start=2):
+        screen = last_text(await tg.new_chat(user_id=USER_ID + n).say(f"/start {code}"))
+        assert "политике" in screen and "пригласил" not in screen
+
+
 async def test_english_speakers_are_answered_in_english_and_keep_that_language(tg):
     chat = tg.new_chat(language_code="en-GB")
     assert "privacy policy" in last_text(await chat.say("/start"))

@@ -23,12 +23,23 @@ from domain.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop
 from domain.clock import Clock
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
+from domain.services.referrals import live_referral_code
 
 
 async def start(
-    message: Message, command: CommandObject, bot: Bot, state: FSMContext, texts: Texts, policy: PrivacyPolicy
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    state: FSMContext,
+    texts: Texts,
+    policy: PrivacyPolicy,
+    uow: Callable[[], UnitOfWork],
 ) -> None:
-    await signup.ask_consent(bot, message.chat.id, state, texts, policy, referral_code(command.args))
+    code = referral_code(command.args)
+    if code is not None:  # only a link with a code costs a read
+        async with uow() as unit:
+            code = await live_referral_code(unit, code)
+    await signup.ask_consent(bot, message.chat.id, state, texts, policy, code)
 
 
 async def member_command(
