@@ -78,7 +78,7 @@ class TelegramSender(MessageSender):
         except (TelegramNetworkError, TelegramServerError) as exc:
             return Failed(f"{type(exc).__name__}: {exc.message}", retryable=True)
         except TelegramAPIError as exc:
-            log.warning("Telegram refused a message to chat %s: %s", chat_id, exc)
+            log.warning("Telegram refused a message: %s", type(exc).__name__)  # no chat id in the log
             return Failed(f"{type(exc).__name__}: {exc.message}", retryable=True)
         return Delivered(f"{chat_id}:{sent.message_id}")
 

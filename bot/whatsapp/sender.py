@@ -49,9 +49,13 @@ def address(wa_id: str) -> str:
     return f"whatsapp:+{wa_id.lstrip('+')}"
 
 
-def map_error(status: int | None, code: int | None, detail: str) -> SendResult:
-    """Twilio's HTTP status and error code -> what the outbox should do next."""
-    reason = f"twilio {code or status}: {detail}"[:500]
+def map_error(status: int | None, code: int | None) -> SendResult:
+    """Twilio's HTTP status and error code -> what the outbox should do next.
+
+    Only the code is kept (twilio.com/docs/errors/<code> explains it): Twilio's own text often
+    quotes the customer's number, and the reason lands in the outbox and the logs.
+    """
+    reason = f"twilio {code or status}"
     if status == 429 or code == 20429:
         return RetryLater(DEFAULT_RETRY_AFTER, reason)
     if code == OUTSIDE_WINDOW:
@@ -143,12 +147,12 @@ class WhatsAppSender(MessageSender):
                 after = DEFAULT_RETRY_AFTER if exc.retry_after is None else exc.retry_after
                 return RetryLater(after, "twilio 429: too many requests")
             except TwilioRestException as exc:
-                return map_error(exc.status, exc.code, str(exc.msg))
+                return map_error(exc.status, exc.code)
             except TwilioServiceException as exc:
-                return map_error(exc.status, exc.code, str(exc.detail or exc.title))
+                return map_error(exc.status, exc.code)
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-                return Failed(f"network: {exc!r}"[:500], retryable=True)
+                return Failed(f"network: {type(exc).__name__}", retryable=True)
             except (TwilioException, ValueError) as exc:
                 # an answer we cannot read: the message may be out, so never retried (no duplicates)
-                return Failed(f"twilio: unreadable answer {exc!r}"[:500])
+                return Failed(f"twilio: unreadable answer ({type(exc).__name__})")
         return Delivered(message.sid)

@@ -50,7 +50,7 @@ async def on_error(
     try:
         await bot.send_message(event_chat.id, texts("tg_error", code=code))
     except TelegramAPIError:
-        log.warning("could not tell chat %s about a failed update", event_chat.id)
+        log.warning("update %s: could not tell the customer it failed", event.update.update_id)
 
 
 def build_router() -> Router:

@@ -138,6 +138,19 @@ async def test_an_unsubscribed_recipient_marks_the_identity_unreachable(wa, clie
     assert (await _stored(wa, mid)).status == OutboxStatus.FAILED
 
 
+async def test_twilios_text_quoting_the_number_never_reaches_the_outbox_or_the_log(
+    wa, client, fake_twilio, caplog
+):
+    _, mid = await _member_and_message(wa, client, fake_twilio)
+    text = "The 'To' number whatsapp:+79161234567 is not a valid phone number."
+    fake_twilio.answer(400, {"code": 21211, "message": text, "status": 400})
+    with caplog.at_level("DEBUG"):
+        assert (await _deliver(wa)).failed == 1
+    stored = await _stored(wa, mid)
+    assert stored.error == "twilio 21211"  # the code explains it; the text named the customer
+    assert "9161234567" not in caplog.text
+
+
 async def test_another_client_error_is_final(wa, client, fake_twilio):
     _, mid = await _member_and_message(wa, client, fake_twilio)
     fake_twilio.answer(
