@@ -208,6 +208,10 @@ class _Shop(_Strict):
         return value
 
 
+class _Linking(_Strict):
+    max_age_days: Positive = 90
+
+
 class _Kpi(_Strict):
     churn_horizon_days: Positive = 365
     attribution_days: Positive = 30
@@ -266,6 +270,7 @@ class _Rules(_Strict):
     kpi: _Kpi = _Kpi()
     offers_code_valid_days: Positive = 30
     badges: list[_Badge] = []
+    linking: _Linking = _Linking()
 
     @model_validator(mode="after")
     def _badges_valid(self) -> _Rules:
@@ -382,6 +387,7 @@ def parse_rules(text: str, source: str = "rules") -> d.ProgramRules:
         ),
         offers_code_valid_days=r.offers_code_valid_days,
         badges=tuple(_badge(b) for b in r.badges),
+        linking_max_age_days=r.linking.max_age_days,
     )
 
 

@@ -139,8 +139,9 @@ class RepairRepository(abc.ABC):
         """Newest first."""
 
     @abc.abstractmethod
-    async def link_phone(self, phone: str, customer_id: int) -> list[Repair]:
-        """Attach the repairs kept for a non-member phone to the new customer."""
+    async def link_phone(self, phone: str, customer_id: int, since: datetime) -> list[Repair]:
+        """Attach the repairs kept for a non-member phone to the new customer: those whose last
+        event is at `since` or later (older ones may be a previous owner's of the number)."""
 
     @abc.abstractmethod
     async def spent_since(self, customer_id: int, since: datetime) -> int:

@@ -135,6 +135,9 @@ class ProgramRules:
     kpi: KpiRules = field(default_factory=KpiRules)
     offers_code_valid_days: int = 30  # a personal code of an offer without an end lasts this long
     badges: tuple[Badge, ...] = field(default=())
+    # A repair whose last event is older than this is not linked to whoever registers its phone:
+    # numbers change hands, and a stranger's old repairs are not the new owner's to see.
+    linking_max_age_days: int = 90
 
     def tier(self, key: str) -> Tier:
         for tier in self.tiers:

@@ -238,10 +238,10 @@ class FakeRepairs(RepairRepository):
             copy.copy(r) for r in sorted(rows, key=lambda r: (r.created_at, r.id or 0), reverse=True)[:limit]
         ]
 
-    async def link_phone(self, phone: str, customer_id: int) -> list[Repair]:
+    async def link_phone(self, phone: str, customer_id: int, since: datetime) -> list[Repair]:
         linked = []
         for r in self.s.repairs.values():
-            if r.phone == phone and r.customer_id is None:
+            if r.phone == phone and r.customer_id is None and r.updated_at >= since:
                 r.customer_id = customer_id
                 linked.append(copy.copy(r))
         return linked

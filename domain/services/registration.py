@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from domain.customers import ChannelIdentity, Customer, Registration
 from domain.errors import ConsentRequired
@@ -66,7 +66,8 @@ async def register_customer(
     )
     assert customer.id is not None
     await _attach_identity(uow, customer, registration, now)
-    linked = await uow.repairs.link_phone(registration.phone, customer.id)
+    since = now - timedelta(days=rules.linking_max_age_days)  # older ones may be a previous owner's
+    linked = await uow.repairs.link_phone(registration.phone, customer.id, since)
     events: list[Event] = [
         CustomerRegistered(
             at=now,

@@ -69,10 +69,14 @@ class SqlRepairRepository(RepairRepository):
         )
         return [_repair(r) for r in rows]
 
-    async def link_phone(self, phone: str, customer_id: int) -> list[Repair]:
+    async def link_phone(self, phone: str, customer_id: int, since: datetime) -> list[Repair]:
         rows = await self._s.execute(
             sa.update(repairs)
-            .where(repairs.c.phone == phone, repairs.c.customer_id.is_(None))
+            .where(
+                repairs.c.phone == phone,
+                repairs.c.customer_id.is_(None),
+                repairs.c.updated_at >= since,
+            )
             .values(customer_id=customer_id)
             .returning(*repairs.c)
         )

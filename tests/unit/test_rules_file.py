@@ -25,6 +25,7 @@ def test_the_shipped_defaults_match_the_product_spec():
         ("platinum", 120_000),
     ]
     assert rules.tier_window_days == 365
+    assert rules.linking_max_age_days == 90
     assert rules.redemption.max_bill_share == Decimal("0.3")
     assert (rules.birthday.points, rules.birthday.expires_days) == (500, 30)
     assert (rules.referral.friend_bonus, rules.referral.referrer_bonus) == (300, 500)
@@ -57,6 +58,7 @@ def test_the_shipped_defaults_match_the_product_spec():
         ('{ key = "free_diagnostics" }', '{ key = "free_pizza" }', "perks", "unknown perk"),
         ('device_categories = ["laptop"', 'device_categories = ["toaster"', "device_categories", ""),
         ("offers_code_valid_days = 30", "offers_code_valid_days = 0", "offers_code_valid_days", ""),
+        ("max_age_days = 90", "max_age_days = 0", "linking.max_age_days", "greater than"),
         (
             "priority = 50",
             "priority = 50\nvalid_from = 2026-12-01\nvalid_until = 2026-11-30",

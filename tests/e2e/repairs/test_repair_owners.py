@@ -81,3 +81,29 @@ async def test_cancelling_an_order_a_deleted_account_earned_on_leaves_the_new_ac
     assert await _row(desk, "R-9") == (new, PHONE, "Иван Петров", None, "cancelled")
     assert await desk.balance(new) == 0  # no second welcome bonus for a returning phone
     assert await desk.balance(old) == 0
+
+
+async def test_a_recycled_number_brings_its_new_owner_only_the_recent_repairs(desk):
+    """The number's previous owner left an order long ago: its name and serial are not the new
+    owner's to see. A repair from within `linking.max_age_days` is linked as before."""
+    from datetime import timedelta
+
+    from domain.services.privacy import export_customer_data
+    from domain.services.views import get_repairs_view
+
+    old = _with_serial(event(order_id="R-2025"))
+    old["customer"]["name"] = "Сергей Прежний"
+    assert (await desk.post_event(old)).status_code == 200
+    desk.container.clock.advance(timedelta(days=desk.container.rules.linking_max_age_days + 1))
+    assert (await desk.post_event(event(order_id="R-NEW"))).status_code == 200
+    desk.container.clock.advance(timedelta(days=1))
+
+    cid = await desk.register()
+    assert (await _row(desk, "R-2025"))[0] is None  # stays with the shop, not the new member
+    assert (await _row(desk, "R-NEW"))[0] == cid
+    async with desk.container.uow() as uow:
+        customer = await uow.customers.get(cid)
+        screen = await get_repairs_view(uow, customer)
+        exported = await export_customer_data(uow, cid)
+    assert "R-2025" not in str(screen) and "R-NEW" in str(screen)
+    assert "Прежний" not in str(exported) and "SN-123" not in str(exported) and "R-2025" not in str(exported)
