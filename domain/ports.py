@@ -12,6 +12,7 @@ from domain.badges import BadgeRepository
 from domain.birthday_bonus import BirthdayRepository
 from domain.campaigns import CampaignRepository
 from domain.customers import Channel, ChannelIdentity, Customer
+from domain.data_requests import DataRequestLog
 from domain.dialogue import DialogueRepository, MessageStatusRepository
 from domain.events import Event
 from domain.jobs import JobRun
@@ -283,6 +284,7 @@ class UnitOfWork(abc.ABC):
     quote_answers: QuoteAnswerRepository
     outbound_webhooks: OutboundWebhookRepository
     badges: BadgeRepository
+    data_requests: DataRequestLog
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

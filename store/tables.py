@@ -187,6 +187,7 @@ from store import (  # noqa: E402, F401
     tables_campaigns,
     tables_kpi,
     tables_offers,
+    tables_privacy,
     tables_quotes,
     tables_referrals,
     tables_repairs,

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
+from domain.data_requests import ReasonRequired
 from domain.errors import (
     DomainError,
     IdempotencyKeyReused,
@@ -32,6 +33,7 @@ STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (InvalidAmount, 422),
     (IdempotencyKeyReused, 422),
     (WrongCode, 422),
+    (ReasonRequired, 422),
 )
 DEFAULT_STATUS = 409
 

@@ -74,6 +74,10 @@ async def export_customer_data(uow: UnitOfWork, customer_id: int) -> dict[str, A
             }
             for r in repairs
         ],
+        "data_requests": [
+            {"kind": q.kind.value, "at": _iso(q.at), "by": q.author, "reason": q.reason}
+            for q in await uow.data_requests.of_customer(customer_id)
+        ],
     }
 
 

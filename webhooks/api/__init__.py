@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from webhooks.api import campaign_results, campaigns, customers, jobs, kpi, offers, redemptions, segments
+from webhooks.api import (
+    campaign_results,
+    campaigns,
+    customers,
+    data_requests,
+    jobs,
+    kpi,
+    offers,
+    redemptions,
+    segments,
+)
 from webhooks.auth import require_admin
 from webhooks.errors import ANY_ROUTE, error_responses
 
@@ -19,3 +29,4 @@ router.include_router(jobs.router)
 router.include_router(campaign_results.router)
 router.include_router(kpi.router)
 router.include_router(offers.router)
+router.include_router(data_requests.router)
