@@ -11,6 +11,7 @@ from typing import Self
 from domain.badges import BadgeRepository
 from domain.birthday_bonus import BirthdayRepository
 from domain.campaigns import CampaignRepository
+from domain.consents import ConsentLog
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.data_requests import DataRequestLog
 from domain.dialogue import DialogueRepository, MessageStatusRepository
@@ -285,6 +286,7 @@ class UnitOfWork(abc.ABC):
     outbound_webhooks: OutboundWebhookRepository
     badges: BadgeRepository
     data_requests: DataRequestLog
+    consents: ConsentLog
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -19,6 +19,7 @@ from store.repositories.bookkeeping import (
     SqlProcessedEventRepository,
 )
 from store.repositories.campaigns import SqlCampaignRepository
+from store.repositories.consents import SqlConsentLog
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.data_requests import SqlDataRequestLog
 from store.repositories.ledger import SqlLedgerRepository
@@ -64,6 +65,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.outbound_webhooks = SqlOutboundWebhookRepository(s)
         self.badges = SqlBadgeRepository(s)
         self.data_requests = SqlDataRequestLog(s)
+        self.consents = SqlConsentLog(s)
         return self
 
     async def __aexit__(

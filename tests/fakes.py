@@ -33,6 +33,7 @@ from domain.referrals import PhoneMark, PhoneMarkRepository, Referral, ReferralR
 from domain.repairs import Repair, RepairStatus
 from domain.tiers import MemberSpend
 from tests.fake_badges import FakeBadges
+from tests.fake_privacy import FakeConsentLog, FakeDataRequests
 
 
 class Store:
@@ -52,6 +53,8 @@ class Store:
         self.dialogues: dict[str, Dialogue] = {}
         self.message_statuses: dict[str, tuple[str, int | None]] = {}
         self.badges: dict[tuple[int, str], datetime] = {}
+        self.consent_log: list[Any] = []
+        self.data_requests: list[Any] = []
         self.next_id = 1
         self.referrals: dict[str, Referral] = {}
         self.secret: bytes | None = None
@@ -488,6 +491,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.referrals = FakeReferrals(s)
         self.phone_marks = FakePhoneMarks(s)
         self.badges = FakeBadges(s)
+        self.consents = FakeConsentLog(s)
+        self.data_requests = FakeDataRequests(s)
         return self
 
     async def _commit(self) -> None:

@@ -52,7 +52,7 @@ class Member:
                 # anything but a timely yes keeps the account; a plain "cancel" must not also opt
                 # out, but STOP is an opt-out wherever it is sent and must not wait for a second one
                 if command is Action.UNSUBSCRIBE and not is_cancel(msg.body):
-                    await set_marketing_consent(uow, cid, False, now)
+                    await set_marketing_consent(uow, cid, False, now, channel=Channel.WHATSAPP)
                     return Outcome([Say("wa_delete_cancelled"), Say("wa_unsubscribed")], locale, cid)
                 return Outcome([Say("wa_delete_cancelled"), Show(Screen.MENU)], locale, cid)
             fresh = now - pending.updated_at <= QUESTION_TTL
@@ -76,7 +76,7 @@ class Member:
             return Outcome([Show(command)], locale, cid)
         if command in (Action.UNSUBSCRIBE, Action.SUBSCRIBE):
             opt_in = command is Action.SUBSCRIBE
-            await set_marketing_consent(uow, cid, opt_in, now)
+            await set_marketing_consent(uow, cid, opt_in, now, channel=Channel.WHATSAPP)
             return Outcome([Say("wa_subscribed" if opt_in else "wa_unsubscribed")], locale, cid)
         if command is Action.LANGUAGE:
             changed = await set_locale(uow, cid, wanted_locale(msg.body, locale))

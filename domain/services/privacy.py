@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from domain.consents import ConsentKind, ConsentRecord
+from domain.customers import Customer
 from domain.ledger import EntryKind
 from domain.ports import UnitOfWork
 from domain.services.customers import live_customer
@@ -74,6 +76,16 @@ async def export_customer_data(uow: UnitOfWork, customer_id: int) -> dict[str, A
             }
             for r in repairs
         ],
+        "consent_history": [
+            {
+                "kind": c.kind.value,
+                "granted": c.granted,
+                "channel": c.channel.value if c.channel else None,
+                "document_version": c.document_version,
+                "at": _iso(c.at),
+            }
+            for c in await uow.consents.of_customer(customer_id)
+        ],
         "data_requests": [
             {"kind": q.kind.value, "at": _iso(q.at), "by": q.author, "reason": q.reason}
             for q in await uow.data_requests.of_customer(customer_id)
@@ -105,6 +117,7 @@ async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> N
         welcomed = await uow.ledger.by_source_key(f"welcome:{customer_id}") is not None
         referred = customer.referred_by_id is not None
         await uow.phone_marks.mark(fingerprint, now, welcome_granted=welcomed, referred=referred)
+    await _log_withdrawal(uow, customer, now)
     customer.phone = None
     customer.name = None
     customer.birthday = None
@@ -117,3 +130,15 @@ async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> N
     await uow.identities.delete_of_customer(customer_id)
     await uow.repairs.forget_customer(customer_id)
     await uow.outbox.forget_customer(customer_id)
+
+
+async def _log_withdrawal(uow: UnitOfWork, customer: Customer, now: datetime) -> None:
+    """Erasure withdraws every consent: the history says so, under the id that now names nobody."""
+    assert customer.id is not None
+    await uow.consents.append(
+        ConsentRecord(customer_id=customer.id, kind=ConsentKind.PERSONAL_DATA, granted=False, at=now)
+    )
+    if customer.marketing_opt_in:
+        await uow.consents.append(
+            ConsentRecord(customer_id=customer.id, kind=ConsentKind.MARKETING, granted=False, at=now)
+        )

@@ -6,7 +6,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from domain.customers import ChannelIdentity, Customer, Registration
+from domain.consents import ConsentKind, ConsentRecord
+from domain.customers import Channel, ChannelIdentity, Customer, Registration
 from domain.errors import ConsentRequired
 from domain.events import CustomerJoined, CustomerRegistered, Event, PointsEarned
 from domain.ledger import EntryKind, LedgerResult
@@ -66,6 +67,7 @@ async def register_customer(
     )
     assert customer.id is not None
     await _attach_identity(uow, customer, registration, now)
+    await _log_consents(uow, customer.id, registration, now)
     since = now - timedelta(days=rules.linking_max_age_days)  # older ones may be a previous owner's
     linked = await uow.repairs.link_phone(registration.phone, customer.id, since)
     events: list[Event] = [
@@ -142,7 +144,10 @@ async def _join(
     await _attach_identity(uow, customer, registration, now)
     if referrer is not None:
         await refuse_later_link(uow, customer, referrer, now)
-    customer = await set_marketing_consent(uow, customer_id, registration.marketing_opt_in, now)
+    await _renew_consent(uow, customer_id, registration, now)
+    customer = await set_marketing_consent(
+        uow, customer_id, registration.marketing_opt_in, now, channel=registration.channel
+    )
     if registration.birthday and customer.birthday is None:
         customer = await set_birthday(uow, customer_id, registration.birthday, now)
     joined = CustomerJoined(at=now, customer_id=customer_id, channel=registration.channel)
@@ -176,14 +181,57 @@ async def _attach_identity(
     )
 
 
-async def set_marketing_consent(uow: UnitOfWork, customer_id: int, opt_in: bool, now: datetime) -> Customer:
-    """Opt in or out of marketing; effective at once."""
+async def set_marketing_consent(
+    uow: UnitOfWork, customer_id: int, opt_in: bool, now: datetime, *, channel: Channel | None = None
+) -> Customer:
+    """Opt in or out of marketing; effective at once, and the change goes into the consent history."""
     customer = await live_customer(uow, customer_id, lock=True)
     if customer.marketing_opt_in != opt_in:
         customer.marketing_opt_in = opt_in
         customer.marketing_consent_at = now
         await uow.customers.update(customer)
+        await uow.consents.append(
+            ConsentRecord(
+                customer_id=customer_id, kind=ConsentKind.MARKETING, granted=opt_in, channel=channel, at=now
+            )
+        )
     return customer
+
+
+async def _log_consents(uow: UnitOfWork, customer_id: int, registration: Registration, now: datetime) -> None:
+    """A new member's two answers: the personal-data consent, and yes or no to marketing."""
+    await uow.consents.append(_personal_data(customer_id, registration, now))
+    await uow.consents.append(
+        ConsentRecord(
+            customer_id=customer_id,
+            kind=ConsentKind.MARKETING,
+            granted=registration.marketing_opt_in,
+            channel=registration.channel,
+            at=now,
+        )
+    )
+
+
+async def _renew_consent(
+    uow: UnitOfWork, customer_id: int, registration: Registration, now: datetime
+) -> None:
+    """A channel joining an account was agreed to just now, to the document shown now: that is the
+    consent in force from here on, and the earlier one stays in the history."""
+    customer = await live_customer(uow, customer_id, lock=True)
+    customer.pd_consent_at, customer.pd_policy_version = now, registration.policy_version
+    await uow.customers.update(customer)
+    await uow.consents.append(_personal_data(customer_id, registration, now))
+
+
+def _personal_data(customer_id: int, registration: Registration, now: datetime) -> ConsentRecord:
+    return ConsentRecord(
+        customer_id=customer_id,
+        kind=ConsentKind.PERSONAL_DATA,
+        granted=True,
+        channel=registration.channel,
+        document_version=registration.policy_version,
+        at=now,
+    )
 
 
 async def set_locale(uow: UnitOfWork, customer_id: int, locale: str) -> Customer:

@@ -59,3 +59,38 @@ async def test_a_run_taking_its_snapshot_when_0011_is_applied_keeps_its_audience
         assert sorted(bounds) == [(0, 3), (1, 0)]  # the open run's snapshot goes on to the last customer
     finally:
         await engine.dispose()
+
+
+async def test_0019_starts_the_consent_history_from_what_the_customer_rows_say(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}", timeouts=False)
+    member = (
+        "INSERT INTO customers (locale, tier, registered_at, pd_consent_at, pd_policy_version,"
+        " marketing_opt_in, marketing_consent_at, deleted_at)"
+        " VALUES ('ru', 'bronze', :at, :at, '2026-11-01', :opt_in, :marketing_at, :deleted)"
+    )
+    at = "2026-11-22 07:00:00"
+    try:
+        await migrate.upgrade(engine, "0018")
+        async with engine.begin() as conn:
+            for opt_in, marketing_at, deleted in ((1, at, None), (0, None, None), (0, at, at)):
+                await conn.execute(
+                    sa.text(member),
+                    {"at": at, "opt_in": opt_in, "marketing_at": marketing_at, "deleted": deleted},
+                )
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT customer_id, kind, granted, document_version FROM consent_log ORDER BY id"
+                    )
+                )
+            ).all()
+        # members in force get their entries; the erased one (3) has nothing to restore
+        assert sorted(rows) == [
+            (1, "marketing", 1, None),
+            (1, "personal_data", 1, "2026-11-01"),
+            (2, "personal_data", 1, "2026-11-01"),
+        ]
+    finally:
+        await engine.dispose()

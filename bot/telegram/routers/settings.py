@@ -18,7 +18,7 @@ from bot.telegram.texts import Texts
 from bot.vocabulary import Action
 from domain.birthdays import BIRTHDAY_EXAMPLE, BadBirthday, parse_birthday, shop_today
 from domain.clock import Clock
-from domain.customers import Customer
+from domain.customers import Channel, Customer
 from domain.ports import UnitOfWork
 from domain.services.registration import set_birthday, set_locale, set_marketing_consent
 from messages import LOCALES
@@ -31,7 +31,7 @@ async def _set_marketing(
 ) -> None:
     assert customer.id is not None
     async with uow() as unit:
-        await set_marketing_consent(unit, customer.id, opt_in, clock.now())
+        await set_marketing_consent(unit, customer.id, opt_in, clock.now(), channel=Channel.TELEGRAM)
         await unit.commit()
     await bot.send_message(
         chat_id, texts("tg_marketing_changed", opt_in=opt_in), reply_markup=kb.main_menu(texts)
