@@ -31,6 +31,7 @@ from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from messages import LOCALES, Renderer
 from messages.campaigns import SandboxedCampaignTexts
+from messages.documents import Documents, render_documents
 from scheduler.campaign_messages import CampaignComposer
 from scheduler.delivery import LEASE, Delivery
 from scheduler.jobs import JobDeps, Jobs, build_jobs
@@ -53,6 +54,7 @@ class Container:
     renderer: Renderer
     clock: Clock
     chat: ChatDeps
+    documents: Documents
     channels: dict[Channel, ChannelRuntime] = field(default_factory=dict)
     jobs: Jobs = field(init=False)
     campaign_texts: SandboxedCampaignTexts = field(default_factory=SandboxedCampaignTexts)
@@ -105,6 +107,7 @@ class Container:
             whatsapp=whatsapp if isinstance(whatsapp, WhatsAppRuntime) else None,
             jobs=self.jobs,
             timezone=settings.timezone,
+            documents=self.documents,
             campaigns=CampaignTools(
                 texts=self.campaign_texts,
                 schedules=CronSchedules(settings.timezone, self.clock),
@@ -187,6 +190,19 @@ def bootstrap(
     if settings.repair_system_webhook_url is not None:  # unset: answers are kept, nobody is told
         reactions.on(QuoteAnswered, queue_approval_answered)
     renderer = Renderer(timezone=settings.timezone, currency=rules.currency, shop=rules.shop)
+    consent_url = str(settings.public_base_url).rstrip("/") + "/privacy/consent"
+    documents = render_documents(
+        renderer,
+        version=settings.privacy_policy_version,
+        policy_url=str(settings.policy_url),
+        consent_url=consent_url,
+        channels=[
+            c
+            for c, on in (("telegram", settings.telegram_enabled), ("whatsapp", settings.whatsapp_enabled))
+            if on
+        ],
+        linking_days=rules.linking_max_age_days,
+    )
 
     def new_uow() -> UnitOfWork:
         return SqlUnitOfWork(sessions, reactions)
@@ -196,14 +212,26 @@ def bootstrap(
         clock=clock,
         rules=rules,
         renderer=renderer,
-        policy=PrivacyPolicy(str(settings.privacy_policy_url), settings.privacy_policy_version),
+        policy=PrivacyPolicy(
+            str(settings.policy_url),
+            documents.version,
+            consent_url=consent_url,
+            hashes={locale: documents.consent_hash(locale) for locale in LOCALES},
+        ),
         timezone=settings.timezone,
         default_locale=settings.default_locale,
         staff_chat_id=settings.staff_telegram_chat_id,
         staff_secret=_staff_secret(settings),
     )
     container = Container(
-        settings=settings, rules=rules, engine=engine, uow=new_uow, renderer=renderer, clock=clock, chat=chat
+        settings=settings,
+        rules=rules,
+        engine=engine,
+        uow=new_uow,
+        renderer=renderer,
+        clock=clock,
+        chat=chat,
+        documents=documents,
     )
     container.jobs = build_jobs(JobDeps(new_uow, clock, rules, settings.timezone))
     builders = DEFAULT_CHANNELS if channel_builders is None else channel_builders

@@ -29,6 +29,9 @@ class ConfigurationError(Exception):
     """A bad configuration value; the message names the variable."""
 
 
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
@@ -41,7 +44,7 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Moscow"
     default_locale: Literal["ru", "en"] = "ru"
     public_base_url: AnyHttpUrl = AnyHttpUrl("http://localhost:8000")
-    privacy_policy_url: AnyHttpUrl = AnyHttpUrl("http://localhost:8000/privacy")
+    privacy_policy_url: AnyHttpUrl | None = None  # unset: PUBLIC_BASE_URL + /privacy, this server's page
     privacy_policy_version: str = Field(default="2026-11-01", min_length=1, max_length=32)
 
     telegram_bot_token: SecretStr | None = None
@@ -144,7 +147,19 @@ class Settings(BaseSettings):
                 secret = getattr(self, name)
                 if secret is not None and secret.get_secret_value().strip().lower() in PLACEHOLDERS:
                     raise ValueError(f"{name.upper()} is a placeholder; set a real secret in production")
+            if (self.policy_url.host or "") in LOCAL_HOSTS:
+                raise ValueError(
+                    f"the privacy policy would be {self.policy_url}, which customers cannot open: set "
+                    "PUBLIC_BASE_URL to the address they reach (or PRIVACY_POLICY_URL to the shop's own page)"
+                )
         return self
+
+    @property
+    def policy_url(self) -> AnyHttpUrl:
+        """Where the consent step links: PRIVACY_POLICY_URL, else this server's own /privacy."""
+        if self.privacy_policy_url is not None:
+            return self.privacy_policy_url
+        return AnyHttpUrl(str(self.public_base_url).rstrip("/") + "/privacy")
 
     @property
     def whatsapp_enabled(self) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from bot.staff import StaffDesk
 from domain.clock import Clock
@@ -18,6 +18,12 @@ class PrivacyPolicy:
 
     url: str
     version: str
+    consent_url: str = ""  # the consent document itself, served by this app at /privacy/consent
+    hashes: Mapping[str, str] = field(default_factory=dict)  # sha256 of its text, per language
+
+    def hash_for(self, locale: str) -> str | None:
+        """The checksum of the consent text shown in `locale`, recorded with the consent."""
+        return self.hashes.get(locale)
 
 
 @dataclass(frozen=True)

@@ -66,3 +66,4 @@ class Registration:
     external_id: str | None = None
     referral_code: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    document_hash: str | None = None  # sha256 of the consent text agreed to, recorded in the history

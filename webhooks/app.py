@@ -13,7 +13,7 @@ from webhooks import api
 from webhooks.deps import WebDeps
 from webhooks.errors import unavailable_response, validation_error_response
 from webhooks.guard import Guard
-from webhooks.routes import health, metrics, repairs, telegram, whatsapp
+from webhooks.routes import health, metrics, privacy, repairs, telegram, whatsapp
 from webhooks.routes.docs import mount_docs
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -40,6 +40,7 @@ def create_app(deps: WebDeps, *, lifespan: Lifespan | None = None) -> FastAPI:
         api.router,
         telegram.router,
         whatsapp.router,
+        privacy.router,
     ):
         app.include_router(router)
     app.add_middleware(Guard, api_token=deps.admin_api_token)

@@ -31,6 +31,7 @@ async def ask_consent(
     text = texts(
         "tg_consent",
         policy_url=policy.url,
+        consent_url=policy.consent_url,
         policy_version=policy.version,
         referred=referral is not None,
     )
@@ -90,6 +91,7 @@ async def finish(
         name=data.get("name"),
         locale=texts.locale,
         policy_version=policy.version,
+        document_hash=policy.hash_for(texts.locale),
         marketing_opt_in=marketing_opt_in,
         birthday=date.fromisoformat(data["birthday"]) if data.get("birthday") else None,
         channel=Channel.TELEGRAM,

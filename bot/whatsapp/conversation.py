@@ -11,7 +11,7 @@ from bot.deps import ChatDeps
 from bot.screens import Screens
 from bot.whatsapp.member import MAX_TEXT, Member
 from bot.whatsapp.registration import Registrar
-from bot.whatsapp.state import Inbound, Outcome, Say, dialogue_key
+from bot.whatsapp.state import MESSAGE_BREAK, Inbound, Outcome, Say, dialogue_key
 from domain.customers import Channel
 from domain.errors import DomainError
 from domain.services.inbound import note_inbound
@@ -61,13 +61,13 @@ class Conversation:
         return await self.render(outcome)
 
     async def render(self, outcome: Outcome) -> str:
-        """All replies of one message in one text (the sender splits it under the size limit)."""
+        """All replies of one message in one text (the sender splits it under the size limit); a reply
+        that must be a message of its own is set apart by MESSAGE_BREAK, which the runtime sends apart."""
         texts = []
         for reply in outcome.replies:
             if isinstance(reply, Say):
-                texts.append(
-                    self._c.renderer.render(reply.template, outcome.locale, CHANNEL, **reply.context)
-                )
+                text = self._c.renderer.render(reply.template, outcome.locale, CHANNEL, **reply.context)
+                texts.append(f"{MESSAGE_BREAK}{text}{MESSAGE_BREAK}" if reply.alone else text)
                 continue
             assert outcome.customer_id is not None
             texts.append(
@@ -78,7 +78,9 @@ class Conversation:
                     invite_link_for=lambda code: self.invite_link(code, outcome.locale),
                 )
             )
-        return "\n\n".join(t for t in texts if t)
+        joined = "\n\n".join(t for t in texts if t)
+        parts = (p.strip() for p in joined.split(MESSAGE_BREAK))
+        return MESSAGE_BREAK.join(p for p in parts if p)
 
     def invite_link(self, code: str, locale: str) -> str:
         """wa.me link to the shop's sender with a pre-filled text that carries the inviter's code."""

@@ -55,7 +55,8 @@ class Registrar:
             code = await live_referral_code(uow, referral_code_in(msg.body))
             state = Dialogue(key, CONSENT, locale, now, {"referral": code} if code else {})
             await repo.save(state)
-            return Outcome([self._consent(state)], locale)
+            # the program first, then the consent as a message of its own: a consent is not an advert
+            return Outcome([self._intro(state), self._consent(state)], locale)
         if command is Action.LANGUAGE:
             state.locale = wanted_locale(msg.body, state.locale)
             return await self._next(uow, state, now, Say("wa_language_set"), self._ask(state))
@@ -73,6 +74,9 @@ class Registrar:
             await uow.dialogues.delete(state.key)
             return Outcome([Say("wa_phone_invalid")], state.locale)
         state.data["policy_version"] = self.deps.policy.version
+        digest = self.deps.policy.hash_for(state.locale)  # of the text shown in this language
+        if digest:
+            state.data["document_hash"] = digest
         existing = await uow.customers.by_phone(phone)
         if existing is not None and not existing.is_deleted:
             # one person, one account: this number is a member already (e.g. through Telegram)
@@ -132,6 +136,7 @@ class Registrar:
             name=name,
             locale=state.locale,
             policy_version=str(state.data["policy_version"]),
+            document_hash=state.data.get("document_hash"),
             marketing_opt_in=marketing,
             birthday=birthday,
             channel=Channel.WHATSAPP,
@@ -160,11 +165,17 @@ class Registrar:
             "wa_consent",
             {
                 "policy_url": self.deps.policy.url,
+                "consent_url": self.deps.policy.consent_url,
                 "policy_version": self.deps.policy.version,
-                "bonus": self.deps.rules.welcome.points,
-                "referred": bool(state.data.get("referral")),
                 "again": again,
             },
+            alone=True,
+        )
+
+    def _intro(self, state: Dialogue) -> Say:
+        return Say(
+            "wa_intro",
+            {"bonus": self.deps.rules.welcome.points, "referred": bool(state.data.get("referral"))},
         )
 
     def _ask(self, state: Dialogue) -> Say:

@@ -14,6 +14,7 @@ from bot.deps import ChatDeps
 from bot.whatsapp.client import BaseUrlHttpClient, make_client
 from bot.whatsapp.conversation import Conversation
 from bot.whatsapp.sender import MESSAGES_PER_SECOND, WhatsAppSender
+from bot.whatsapp.state import MESSAGE_BREAK
 from bot.whatsapp.templates import TwilioContentTemplate
 from domain.delivery import Delivered, MessageSender, RetryLater
 
@@ -71,7 +72,12 @@ class WhatsAppRuntime:
         return bool(self.validator.validate(url, form, signature))
 
     async def reply(self, wa_id: str, text: str) -> None:
-        """Answer right after the webhook returns; a short 429 wait is worth it, a long one is not."""
+        """Answer right after the webhook returns, each separate message in turn."""
+        for part in text.split(MESSAGE_BREAK):
+            await self._reply_one(wa_id, part)
+
+    async def _reply_one(self, wa_id: str, text: str) -> None:
+        """A short 429 wait is worth it, a long one is not."""
         for _ in range(REPLY_ATTEMPTS):
             result = await self.whatsapp.send_text(wa_id, text)
             if not (isinstance(result, RetryLater) and result.after_seconds <= MAX_REPLY_WAIT):

@@ -16,6 +16,10 @@ def dialogue_key(secret: str, wa_id: str) -> str:
     return hmac.new(secret.encode(), wa_id.encode(), hashlib.sha256).hexdigest()
 
 
+# Between two replies that go out as separate WhatsApp messages (an ASCII record separator, in no template).
+MESSAGE_BREAK = "\x1e"
+
+
 @dataclass(frozen=True)
 class Inbound:
     """One message from Twilio's webhook, as far as the conversation needs it."""
@@ -33,6 +37,7 @@ class Say:
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    alone: bool = False  # sent as a message of its own (the consent: a document, not part of an advert)
 
 
 @dataclass(frozen=True)

@@ -230,6 +230,7 @@ def _personal_data(customer_id: int, registration: Registration, now: datetime) 
         granted=True,
         channel=registration.channel,
         document_version=registration.policy_version,
+        document_hash=registration.document_hash,
         at=now,
     )
 

@@ -26,6 +26,7 @@ async def test_a_new_customer_signs_up_and_gets_the_welcome_bonus_with_the_menu(
     consent = await chat.say("/start")
     assert "политике конфиденциальности" in last_text(consent)
     assert 'href="http://localhost:8000/privacy"' in last_text(consent) and "2026-11-01" in last_text(consent)
+    assert 'href="http://localhost:8000/privacy/consent"' in last_text(consent)
     assert [b.text for b in buttons_of(consent[-1])] == ["✅ Согласен", "❌ Не согласен"]
 
     asked = await chat.press(ConsentCb(agree=True).pack())
@@ -48,6 +49,9 @@ async def test_a_new_customer_signs_up_and_gets_the_welcome_bonus_with_the_menu(
         identity = await uow.identities.get(Channel.TELEGRAM, str(USER_ID))
     assert identity.customer_id == customer.id
     assert await count(tg.container, "telegram_chat_states") == 0  # the finished dialogue leaves nothing
+    async with tg.container.uow() as uow:  # what was agreed to: the document's version and checksum
+        agreed = (await uow.consents.of_customer(customer.id))[0]
+    assert agreed.document_hash == tg.container.chat.policy.hash_for("ru") and agreed.document_hash
 
 
 async def test_declining_consent_stores_nothing_and_says_how_to_come_back(tg):

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 SAMPLES = {
     "tg_consent": {
         "policy_url": "https://example.com/privacy",
+        "consent_url": "https://example.com/privacy/consent",
         "policy_version": "2026-11-01",
         "referred": True,
     },

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 SAMPLES = {
     "wa_consent": {
         "policy_url": "https://example.com/privacy",
+        "consent_url": "https://example.com/privacy/consent",
         "policy_version": "2026-11-01",
-        "bonus": 200,
-        "referred": True,
         "again": False,
     },
+    "wa_intro": {"bonus": 200, "referred": True},
     "wa_declined": {},
     "wa_ask_birthday": {"example": "25.04.1990"},
     "wa_birthday_invalid": {"reason": "impossible", "example": "25.04.1990"},

@@ -280,7 +280,7 @@ def test_every_device_template_renders_with_every_category(locale: str, category
 
 
 def test_a_lost_line_break_after_a_condition_is_not_back():
-    ru = _text("wa_consent", "ru", **{**SAMPLES["wa_consent"], "bonus": 200, "referred": True})
-    en = _text("wa_consent", "en", **{**SAMPLES["wa_consent"], "bonus": 200, "referred": True})
+    ru = _text("wa_intro", "ru", **{**SAMPLES["wa_intro"], "bonus": 200, "referred": True})
+    en = _text("wa_intro", "en", **{**SAMPLES["wa_intro"], "bonus": 200, "referred": True})
     assert "200 баллов.\nВас пригласил друг" in ru
     assert "for joining.\nA friend invited you" in en

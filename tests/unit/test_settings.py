@@ -96,3 +96,23 @@ def test_placeholders_are_refused_in_production(monkeypatch):
     monkeypatch.setenv("ADMIN_API_TOKEN", "changeme")
     with pytest.raises(ConfigurationError, match="ADMIN_API_TOKEN is a placeholder"):
         load_settings()
+
+
+def test_the_policy_defaults_to_this_servers_page_and_production_refuses_one_customers_cannot_open(
+    monkeypatch,
+):
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://loyalty.shop.example/")
+    assert str(load_settings().policy_url) == "https://loyalty.shop.example/privacy"
+    monkeypatch.setenv("PRIVACY_POLICY_URL", "https://shop.example/legal/privacy")
+    assert str(load_settings().policy_url) == "https://shop.example/legal/privacy"
+
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    assert str(load_settings().policy_url) == "https://shop.example/legal/privacy"
+    monkeypatch.delenv("PRIVACY_POLICY_URL")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "http://localhost:8000")
+    with pytest.raises(ConfigurationError, match="customers cannot open"):
+        load_settings()
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://loyalty.shop.example")
+    monkeypatch.setenv("PRIVACY_POLICY_URL", "http://127.0.0.1:8000/privacy")
+    with pytest.raises(ConfigurationError, match="customers cannot open"):
+        load_settings()

@@ -130,8 +130,11 @@ def test_ready_says_where_and_until_when_and_approval_says_whom_to_call():
 
 
 def test_the_consent_step_names_who_keeps_the_data():
+    assert "Оператор персональных данных: Сервисный центр «Мастер», Москва, ул. Тверская, 1." in _ru(
+        "tg_consent"
+    )
+    assert "Оператор: Сервисный центр «Мастер», Москва, ул. Тверская, 1." in _ru("wa_consent")
     for name in ("tg_consent", "wa_consent"):
-        assert "Оператор персональных данных: Сервисный центр «Мастер», Москва, ул. Тверская, 1." in _ru(name)
         assert "Your data is kept by Master repair center, 1 Tverskaya St, Moscow." in _en(name)
 
 

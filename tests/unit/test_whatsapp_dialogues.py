@@ -56,8 +56,8 @@ def templates(outcome) -> list[str]:
 
 async def test_a_stranger_registers_in_three_answers_and_the_dialogue_is_gone(deps, store):
     first = await say(deps, "Привет")
-    assert templates(first) == ["wa_consent"]
-    assert first.replies[0].context["policy_url"] == "https://shop.example/privacy"
+    assert templates(first) == ["wa_intro", "wa_consent"]
+    assert first.replies[1].context["policy_url"] == "https://shop.example/privacy"
     assert list(store.dialogues) == [KEY] and store.customers == {}  # nothing personal yet
     assert store.dialogues[KEY].data == {}
     assert templates(await say(deps, "да")) == ["wa_ask_birthday"]
@@ -90,7 +90,7 @@ async def test_a_dialogue_abandoned_for_a_day_starts_over(deps, store, clock):
     await say(deps, "Привет")
     await say(deps, "да")
     clock.advance(timedelta(days=1, minutes=1))
-    assert templates(await say(deps, "25.04.1990")) == ["wa_consent"]
+    assert templates(await say(deps, "25.04.1990")) == ["wa_intro", "wa_consent"]
 
 
 async def test_a_member_from_telegram_who_answers_on_whatsapp_is_joined_with_those_answers(

@@ -27,7 +27,12 @@ async def _dialogue_rows(container):
 async def test_a_stranger_signs_up_in_russian_and_gets_the_bonus_and_the_menu(wa, client, fake_twilio, clock):
     consent = await say(client, fake_twilio, "Здравствуйте!")
     assert "согласие на обработку персональных данных" in consent
-    assert "http://localhost:8000/privacy" in consent and "2026-11-01" in consent
+    # the program first, then the consent as a message of its own (not shared with the promotion)
+    intro, consent_alone = (m["Body"] for m in fake_twilio.sent[-2:])  # two messages
+    assert "Копите баллы" in intro and "согласие" not in intro
+    assert "Копите баллы" not in consent_alone and "согласие на обработку" in consent_alone
+    assert str(wa.settings.policy_url) in consent and wa.settings.policy_url.host != "localhost"
+    assert "/privacy/consent" in consent and "2026-11-01" in consent
     assert "*ДА*" in consent and "<b>" not in consent
     assert "дату в формате *ДД.ММ.ГГГГ*" in await say(client, fake_twilio, "ДА")
     welcome = await say(client, fake_twilio, "15.05.1990")
@@ -143,7 +148,7 @@ async def test_an_invite_link_text_makes_the_friend_a_referral(wa, client, fake_
 async def test_a_repeated_webhook_delivery_is_answered_once(wa, client, fake_twilio):
     await say(client, fake_twilio, "Привет", sid="SM" + "7" * 32)
     assert await say(client, fake_twilio, "Привет", sid="SM" + "7" * 32) == ""
-    assert len(fake_twilio.sent) == 1
+    assert len(fake_twilio.sent) == 2  # the program and the consent, once
 
 
 async def test_the_whole_sign_up_helper_registers(wa, client, fake_twilio):
