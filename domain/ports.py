@@ -14,6 +14,7 @@ from domain.campaigns import CampaignRepository
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.dialogue import DialogueRepository, MessageStatusRepository
 from domain.events import Event
+from domain.feedback import FeedbackRepository
 from domain.jobs import JobRun
 from domain.ledger import Allocation, LedgerEntry
 from domain.offer_codes import OfferCodeRepository
@@ -282,6 +283,7 @@ class UnitOfWork(abc.ABC):
     quote_answers: QuoteAnswerRepository
     outbound_webhooks: OutboundWebhookRepository
     badges: BadgeRepository
+    feedback: FeedbackRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -7,6 +7,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from domain.badges import Badge
+from domain.feedback import FeedbackRules
 from domain.shop import Shop
 
 
@@ -135,6 +136,7 @@ class ProgramRules:
     kpi: KpiRules = field(default_factory=KpiRules)
     offers_code_valid_days: int = 30  # a personal code of an offer without an end lasts this long
     badges: tuple[Badge, ...] = field(default=())
+    feedback: FeedbackRules = field(default_factory=FeedbackRules)
 
     def tier(self, key: str) -> Tier:
         for tier in self.tiers:

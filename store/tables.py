@@ -185,6 +185,7 @@ outbox = sa.Table(
 from store import (  # noqa: E402, F401
     tables_badges,
     tables_campaigns,
+    tables_feedback,
     tables_kpi,
     tables_offers,
     tables_quotes,

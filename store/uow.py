@@ -20,6 +20,7 @@ from store.repositories.bookkeeping import (
 )
 from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
+from store.repositories.feedback import SqlFeedbackRepository
 from store.repositories.ledger import SqlLedgerRepository
 from store.repositories.offer_codes import SqlOfferCodeRepository
 from store.repositories.outbound_webhooks import SqlOutboundWebhookRepository
@@ -62,6 +63,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.quote_answers = SqlQuoteAnswerRepository(s)
         self.outbound_webhooks = SqlOutboundWebhookRepository(s)
         self.badges = SqlBadgeRepository(s)
+        self.feedback = SqlFeedbackRepository(s)
         return self
 
     async def __aexit__(
