@@ -134,4 +134,3 @@ class FeedbackRepository(abc.ABC):
     @abc.abstractmethod
     async def forget_customer(self, customer_id: int) -> None:
         """Erase the comments of a deleted customer and unlink their requests; the scores stay."""
-

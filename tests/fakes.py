@@ -33,6 +33,7 @@ from domain.referrals import PhoneMark, PhoneMarkRepository, Referral, ReferralR
 from domain.repairs import Repair, RepairStatus
 from domain.tiers import MemberSpend
 from tests.fake_badges import FakeBadges
+from tests.fake_feedback import FakeFeedback
 
 
 class Store:
@@ -52,6 +53,7 @@ class Store:
         self.dialogues: dict[str, Dialogue] = {}
         self.message_statuses: dict[str, tuple[str, int | None]] = {}
         self.badges: dict[tuple[int, str], datetime] = {}
+        self.feedback: dict[int, Any] = {}
         self.next_id = 1
         self.referrals: dict[str, Referral] = {}
         self.secret: bytes | None = None
@@ -488,6 +490,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.referrals = FakeReferrals(s)
         self.phone_marks = FakePhoneMarks(s)
         self.badges = FakeBadges(s)
+        self.feedback = FakeFeedback(s)
         return self
 
     async def _commit(self) -> None:

@@ -91,7 +91,7 @@ async def rate_repair(
 ) -> RatingResult:
     """A score for the request a button names, checked against the customer's own requests."""
     request = await uow.feedback.get(feedback_id) if feedback_id is not None else None
-    if request is None or request.customer_id != customer_id or score not in SCORES:
+    if request is None or request.customer_id != customer_id or score is None or score not in SCORES:
         return RatingResult(FeedbackOutcome.UNKNOWN)
     return await _rate(uow, rules, request, score, channel, now)
 
