@@ -26,7 +26,9 @@ class FakeFeedback(FeedbackRepository):
         return dataclasses.replace(found) if found else None
 
     async def of_order(self, order_id: str) -> FeedbackRequest | None:
-        return next((dataclasses.replace(r) for r in self.s.feedback.values() if r.order_id == order_id), None)
+        return next(
+            (dataclasses.replace(r) for r in self.s.feedback.values() if r.order_id == order_id), None
+        )
 
     async def latest_of_customer(self, customer_id: int) -> FeedbackRequest | None:
         mine = [r for r in self.s.feedback.values() if r.customer_id == customer_id]

@@ -57,7 +57,9 @@ async def test_a_repair_completed_yesterday_is_asked_at_eleven_today_once(engine
     assert message["marketing"] is False  # a service message about the customer's own repair
 
 
-async def test_not_asked_on_the_day_of_completion_nor_for_another_days_repairs(engine, uow_factory, clock, rules):
+async def test_not_asked_on_the_day_of_completion_nor_for_another_days_repairs(
+    engine, uow_factory, clock, rules
+):
     await _member_with_repair(uow_factory, rules)
     jobs = _jobs(uow_factory, clock, rules)
     clock.set(datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
@@ -110,10 +112,15 @@ async def test_two_replicas_at_once_ask_once(database, engine, clock, rules, uow
     try:
         a = ArrivingJobs(build_jobs(JobDeps(uow_on(engine, rules), clock, rules, TZ)), clock, TZ)
         b = ArrivingJobs(build_jobs(JobDeps(uow_on(other, rules), clock, rules, TZ)), clock, TZ)
-        results = await asyncio.gather(a.run("feedback_requests", ASK_DAY), b.run("feedback_requests", ASK_DAY))
+        results = await asyncio.gather(
+            a.run("feedback_requests", ASK_DAY), b.run("feedback_requests", ASK_DAY)
+        )
         assert sorted(r.status for r in results) == [RunStatus.ALREADY_DONE, RunStatus.DONE]
         # and the work itself on both replicas at once, past the claim
-        runs = [FeedbackRequests().run(JobDeps(uow_on(e, rules), clock, rules, TZ), ASK_DAY) for e in (engine, other)]
+        runs = [
+            FeedbackRequests().run(JobDeps(uow_on(e, rules), clock, rules, TZ), ASK_DAY)
+            for e in (engine, other)
+        ]
         redo = await asyncio.gather(*runs)
     finally:
         await other.dispose()
