@@ -279,7 +279,8 @@ class _Rules(_Strict):
 
     @model_validator(mode="after")
     def _feedback_outside_quiet_hours(self) -> _Rules:
-        start, end, ask = self.marketing.quiet_hours_start, self.marketing.quiet_hours_end, self.feedback.ask_at
+        start, end = self.marketing.quiet_hours_start, self.marketing.quiet_hours_end
+        ask = self.feedback.ask_at
         inside = start != end and (start <= ask < end if start < end else (ask >= start or ask < end))
         if inside:
             raise ValueError(

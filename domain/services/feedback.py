@@ -172,9 +172,8 @@ async def comment_on_repair(
 async def leave_comment_step(uow: UnitOfWork, customer_id: int, now: datetime) -> None:
     """A command instead of a comment: the step ends with no comment, the command keeps its meaning."""
     request = await uow.feedback.latest_of_customer(customer_id)
-    if request is not None and request.id is not None and request.comment_closed_at is None:
-        if request.score is not None:
-            await uow.feedback.close_comment(request.id, None, now)
+    if request is not None and request.id is not None and request.score is not None:
+        await uow.feedback.close_comment(request.id, None, now)  # a no-op when it had ended
 
 
 async def _note(

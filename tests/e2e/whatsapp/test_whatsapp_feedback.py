@@ -66,7 +66,9 @@ async def test_a_second_digit_while_the_comment_is_awaited_is_a_repeated_score(w
     await _asked(wa, client, fake_twilio)
     await say(client, fake_twilio, "2")
     repeated = await say(client, fake_twilio, "5")
-    assert repeated == "Вы уже оценили ремонт по заказу R-1: 2 из 5. Спасибо! Каждый ремонт оценивается один раз."
+    assert repeated == (
+        "Вы уже оценили ремонт по заказу R-1: 2 из 5. Спасибо! Каждый ремонт оценивается один раз."
+    )
     assert "Спасибо за отзыв!" in await say(client, fake_twilio, "Долго")
     row = await _row(wa)
     assert (row["score"], row["comment"]) == (2, "Долго")
@@ -87,6 +89,7 @@ async def test_skip_leaves_no_comment(wa, client, fake_twilio):
     await register(client, fake_twilio)
     await _asked(wa, client, fake_twilio)
     await say(client, fake_twilio, "5")
-    assert await say(client, fake_twilio, "пропустить") == "Хорошо, без комментария. Спасибо, что оценили наш ремонт!"
+    skipped = await say(client, fake_twilio, "пропустить")
+    assert skipped == "Хорошо, без комментария. Спасибо, что оценили наш ремонт!"
     row = await _row(wa)
     assert (row["score"], row["comment"]) == (5, None)
