@@ -123,6 +123,19 @@ async def test_a_command_instead_of_a_comment_is_that_command(world):
     assert (row["score"], row["comment"]) == (1, None)
 
 
+async def test_a_text_after_the_comment_minutes_is_an_ordinary_message(world):
+    chat = world.new_chat()
+    await register(chat)
+    message = await _asked(world, chat)
+    await chat.press(_score(message, "2"))
+    world.clock.advance(timedelta(minutes=61))
+    later = await chat.say("Когда сгорят баллы?")
+    assert _to_staff(later) == []
+    assert not any("комментари" in m.text or "Спасибо за отзыв" in m.text for m in _to_customer(later, chat))
+    [row] = await feedback_rows(world.container.engine)
+    assert (row["score"], row["comment"]) == (2, None)
+
+
 async def test_a_comment_too_long_is_refused_and_a_shorter_one_is_kept(world):
     chat = world.new_chat()
     await register(chat)

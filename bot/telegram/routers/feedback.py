@@ -2,17 +2,20 @@
 
 A button names a feedback request (FeedbackCb); the domain checks it against the presser's own
 requests, so a forged or stale button (someone else's repair, a score of 9, a deleted request)
-changes nothing and gets a polite answer. After a kept score the next text is the comment, unless
-it is a command (a screen command clears the step, as it clears any dialogue step).
+changes nothing and gets a polite answer. After a kept score the next text within
+`feedback.comment_minutes` is the comment, unless it is a command (a screen command clears the
+step, as it clears any dialogue step); a later text is an ordinary message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime, timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import BaseFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
@@ -38,6 +41,15 @@ _REPLIES = {
 
 def _int(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+class CommentOpen(BaseFilter):
+    """The comment step is still open: past `comment_minutes` a text means what it says (a FAQ, a
+    question), so the step never swallows a customer's later messages."""
+
+    async def __call__(self, message: Message, state: FSMContext, clock: Clock) -> bool:
+        until = (await state.get_data()).get("comment_until")
+        return isinstance(until, str) and clock.now() < datetime.fromisoformat(until)
 
 
 def _no_comment(texts: Texts, ref: str) -> InlineKeyboardMarkup:
@@ -84,7 +96,8 @@ async def scored(
     if staff is not None and result.note is not None:  # after the commit, as a question is
         await staff.alert_feedback(result.note)
     await state.set_state(Feedback.comment)
-    await state.update_data(feedback_id=result.feedback_id)
+    until = clock.now() + timedelta(minutes=rules.feedback.comment_minutes)
+    await state.update_data(feedback_id=result.feedback_id, comment_until=until.isoformat())
     low = result.note is not None
     text = texts("feedback_thanks", score=result.score, low=low)
     await bot.send_message(query.from_user.id, text, reply_markup=_no_comment(texts, callback_data.ref))
@@ -150,5 +163,5 @@ def build_router() -> Router:
     router.message.filter(Registered(), F.chat.type == "private")
     router.callback_query.filter(Registered())
     router.callback_query.register(scored, FeedbackCb.filter())
-    router.message.register(commented, Feedback.comment, NotCommand(), F.text)
+    router.message.register(commented, Feedback.comment, NotCommand(), F.text, CommentOpen())
     return router
