@@ -23,6 +23,7 @@ from pydantic import (
 from domain import rules as d
 from domain.badges import Badge, BadgeCondition
 from domain.customers import Channel
+from domain.feedback import FeedbackRules
 from domain.repairs import DeviceCategory
 from domain.shop import Shop
 
@@ -222,6 +223,14 @@ class _Kpi(_Strict):
     }
 
 
+class _Feedback(_Strict):
+    delay_days: NonNegative = 1
+    ask_at: time = time(11, 0)
+    alert_at_or_below: Annotated[int, Field(ge=0, le=5)] = 3
+    open_days: Positive = 7
+    comment_minutes: Positive = 60
+
+
 class _BadgeCondition(_Strict):
     """Exactly one of: completed repairs, friends invited, days in the program, a tier reached."""
 
@@ -271,6 +280,19 @@ class _Rules(_Strict):
     offers_code_valid_days: Positive = 30
     badges: list[_Badge] = []
     linking: _Linking = _Linking()
+    feedback: _Feedback = _Feedback()
+
+    @model_validator(mode="after")
+    def _feedback_outside_quiet_hours(self) -> _Rules:
+        start, end = self.marketing.quiet_hours_start, self.marketing.quiet_hours_end
+        ask = self.feedback.ask_at
+        inside = start != end and (start <= ask < end if start < end else (ask >= start or ask < end))
+        if inside:
+            raise ValueError(
+                f"feedback.ask_at {ask.strftime('%H:%M')} is in the quiet hours "
+                f"({start.strftime('%H:%M')}-{end.strftime('%H:%M')}): choose a time outside them"
+            )
+        return self
 
     @model_validator(mode="after")
     def _badges_valid(self) -> _Rules:
@@ -388,6 +410,13 @@ def parse_rules(text: str, source: str = "rules") -> d.ProgramRules:
         offers_code_valid_days=r.offers_code_valid_days,
         badges=tuple(_badge(b) for b in r.badges),
         linking_max_age_days=r.linking.max_age_days,
+        feedback=FeedbackRules(
+            r.feedback.delay_days,
+            r.feedback.ask_at,
+            r.feedback.alert_at_or_below,
+            r.feedback.open_days,
+            r.feedback.comment_minutes,
+        ),
     )
 
 

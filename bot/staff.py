@@ -14,6 +14,7 @@ import re
 from typing import Protocol
 
 from domain.customers import Channel
+from domain.feedback import StaffFeedbackNote
 from domain.questions import StaffQuestion
 from domain.quote_answers import StaffQuoteNote
 
@@ -29,6 +30,11 @@ class StaffDesk(Protocol):
 
     async def note_quote_answer(self, note: StaffQuoteNote) -> bool:
         """Tell the staff a customer answered a quote; False when it could not be delivered."""
+        ...
+
+    async def alert_feedback(self, note: StaffFeedbackNote) -> bool:
+        """Tell the staff of a low repair score, or the comment that follows it; False when it
+        could not be delivered (logged, not retried: the score is kept in repair_feedback)."""
         ...
 
 

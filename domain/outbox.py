@@ -13,6 +13,9 @@ WHATSAPP_CONTENT = "whatsapp_content"
 # `OutboxMessage.extra` (not stored): the answer buttons of a quote, as delivery renders them in the
 # customer's language: {"ref": "<quote_ref>", "labels": {"approved": "...", "declined": ..., "call_me": ...}}
 ANSWER_BUTTONS = "answer_buttons"
+# `OutboxMessage.extra` (not stored): the score buttons of a feedback request, as delivery renders
+# them: {"ref": "<feedback id>", "labels": {"1": "1 ...", ..., "5": "5 ..."}}
+FEEDBACK_BUTTONS = "feedback_buttons"
 
 
 class OutboxStatus(StrEnum):

@@ -16,6 +16,7 @@ from domain.customers import Channel, ChannelIdentity, Customer
 from domain.data_requests import DataRequestLog
 from domain.dialogue import DialogueRepository, MessageStatusRepository
 from domain.events import Event
+from domain.feedback import FeedbackRepository
 from domain.jobs import JobRun
 from domain.ledger import Allocation, LedgerEntry
 from domain.offer_codes import OfferCodeRepository
@@ -287,6 +288,7 @@ class UnitOfWork(abc.ABC):
     badges: BadgeRepository
     data_requests: DataRequestLog
     consents: ConsentLog
+    feedback: FeedbackRepository
 
     def __init__(self, reactions: Reactions) -> None:
         self._reactions = reactions

@@ -146,7 +146,7 @@ class KpiReport:
     costs: CostFigures
     holdout: HoldoutFigures
     minor_per_point: int
-    csat: Decimal | None = None  # CSAT: filled once repair feedback is stored (see store/queries/kpi.py)
+    csat: Decimal | None = None  # CSAT: the share of 4-5 scores among the period's answers (docs/kpi.md)
 
     @property
     def participation_rate(self) -> Decimal | None:

@@ -7,6 +7,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from domain.badges import Badge
+from domain.feedback import FeedbackRules
 from domain.shop import Shop
 
 
@@ -138,6 +139,7 @@ class ProgramRules:
     # A repair whose last event is older than this is not linked to whoever registers its phone:
     # numbers change hands, and a stranger's old repairs are not the new owner's to see.
     linking_max_age_days: int = 90
+    feedback: FeedbackRules = field(default_factory=FeedbackRules)
 
     def tier(self, key: str) -> Tier:
         for tier in self.tiers:

@@ -25,7 +25,8 @@ from domain.customers import Channel, ChannelIdentity, Customer
 from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
 from domain.delivery_policy import CAP_WINDOW, Hold, Skip, decide
 from domain.errors import StoreUnavailable
-from domain.outbox import ANSWER_BUTTONS, OutboxMessage
+from domain.feedback import SCORES
+from domain.outbox import ANSWER_BUTTONS, FEEDBACK_BUTTONS, OutboxMessage
 from domain.ports import UnitOfWork
 from domain.quotes import Answer
 from domain.rules import MarketingRules
@@ -205,7 +206,15 @@ class Delivery:
             message.extra[ANSWER_BUTTONS] = self._answer_buttons(
                 message.context["quote_ref"], customer.locale
             )
+        if "feedback_id" in message.context:
+            message.extra[FEEDBACK_BUTTONS] = self._score_buttons(
+                message.context["feedback_id"], customer.locale
+            )
         return self._renderer.render(message.template, customer.locale, channel.value, **message.context)
+
+    def _score_buttons(self, feedback_id: int, locale: str) -> dict[str, object]:
+        labels = {str(s): self._renderer.label(f"feedback_score_{s}", locale) for s in SCORES}
+        return {"ref": str(feedback_id), "labels": labels}
 
     def _answer_buttons(self, ref: str, locale: str) -> dict[str, object]:
         labels = {a.value: self._renderer.label(ANSWER_LABELS[a], locale) for a in Answer}

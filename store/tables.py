@@ -186,6 +186,7 @@ from store import (  # noqa: E402, F401
     tables_badges,
     tables_campaigns,
     tables_consents,
+    tables_feedback,
     tables_kpi,
     tables_offers,
     tables_privacy,

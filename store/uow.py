@@ -22,6 +22,7 @@ from store.repositories.campaigns import SqlCampaignRepository
 from store.repositories.consents import SqlConsentLog
 from store.repositories.customers import SqlCustomerRepository, SqlIdentityRepository
 from store.repositories.data_requests import SqlDataRequestLog
+from store.repositories.feedback import SqlFeedbackRepository
 from store.repositories.ledger import SqlLedgerRepository
 from store.repositories.offer_codes import SqlOfferCodeRepository
 from store.repositories.outbound_webhooks import SqlOutboundWebhookRepository
@@ -66,6 +67,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.badges = SqlBadgeRepository(s)
         self.data_requests = SqlDataRequestLog(s)
         self.consents = SqlConsentLog(s)
+        self.feedback = SqlFeedbackRepository(s)
         return self
 
     async def __aexit__(

@@ -33,6 +33,7 @@ from domain.referrals import PhoneMark, PhoneMarkRepository, Referral, ReferralR
 from domain.repairs import Repair, RepairStatus
 from domain.tiers import MemberSpend
 from tests.fake_badges import FakeBadges
+from tests.fake_feedback import FakeFeedback
 from tests.fake_privacy import FakeConsentLog, FakeDataRequests
 
 
@@ -55,6 +56,7 @@ class Store:
         self.badges: dict[tuple[int, str], datetime] = {}
         self.consent_log: list[Any] = []
         self.data_requests: list[Any] = []
+        self.feedback: dict[int, Any] = {}
         self.next_id = 1
         self.referrals: dict[str, Referral] = {}
         self.secret: bytes | None = None
@@ -493,6 +495,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.badges = FakeBadges(s)
         self.consents = FakeConsentLog(s)
         self.data_requests = FakeDataRequests(s)
+        self.feedback = FakeFeedback(s)
         return self
 
     async def _commit(self) -> None:

@@ -3,7 +3,7 @@ tests/integration/test_kpi_report.py (Moscow time: the period is 2026-10-31T21:0
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.tables import customers, ledger_allocations, ledger_entries, outbox, repairs
 from store.tables_campaigns import campaign_recipients, campaign_runs, campaigns
+from store.tables_feedback import repair_feedback
 
 
 def utc(*parts: int) -> datetime:
@@ -85,6 +86,19 @@ def message(
     }
 
 
+def score(order: str, cid: int | None, value: int | None, answered: datetime | None) -> dict[str, Any]:
+    asked = (answered or LAST_MOMENT) - timedelta(hours=1)
+    return {
+        "order_id": order,
+        "customer_id": cid,
+        "asked_at": asked,
+        "expires_at": asked + timedelta(days=7),
+        "score": value,
+        "answered_at": answered,
+        "channel": "telegram" if value is not None else None,
+    }
+
+
 async def insert(engine: AsyncEngine, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     async with engine.begin() as conn:
         await conn.execute(sa.insert(table), rows)
@@ -98,7 +112,8 @@ async def november_shop(engine: AsyncEngine) -> None:
     """A: a member since 2025 who came twice in November; B: a member since January 2025, last
     seen February 2025 (churned); C: joined at the last second of November, repaired once before
     that (a non-member's repair); D: a member deleted mid-November; E: joins at 00:00 on
-    1 December (outside); and a phone that never joined."""
+    1 December (outside); and a phone that never joined. Repair scores: 5, 2, 4 and D's anonymous
+    4 answered in November (CSAT 3 / 4), a 1 of 2025 and a 3 of 1 December out, one unanswered."""
     await insert(
         engine,
         customers,
@@ -171,6 +186,19 @@ async def november_shop(engine: AsyncEngine) -> None:
             message(5, C, "whatsapp", "sent", LAST_MOMENT),
             message(6, C, "whatsapp", "sent", AFTER),  # out
             message(7, A, "whatsapp", "failed", None),
+        ],
+    )
+    await insert(
+        engine,
+        repair_feedback,
+        [
+            score("R-2", A, 5, FIRST_MOMENT),  # 00:00 of `from`: in
+            score("R-3", A, 2, utc(2026, 11, 21, 8)),
+            score("R-5", C, 4, LAST_MOMENT),  # 23:59:59 of `to`: in
+            score("R-6", None, 4, utc(2026, 11, 10)),  # D deleted the account: anonymous, counted
+            score("R-1", A, 1, utc(2025, 8, 2)),  # out
+            score("R-4", B, 3, AFTER),  # out
+            score("R-9", None, None, None),  # asked, never answered: not counted
         ],
     )
 

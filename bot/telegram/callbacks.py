@@ -38,3 +38,10 @@ class QuoteCb(CallbackData, prefix="qa"):
 
     answer: str  # an Answer's value; anything else is refused on press
     ref: str
+
+
+class FeedbackCb(CallbackData, prefix="fb"):
+    """A score for a repair (`ref`: its feedback request's id), or "skip" for the comment after it."""
+
+    score: str  # "1".."5" or "skip"; anything else is refused on press
+    ref: str

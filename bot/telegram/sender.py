@@ -18,10 +18,10 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from aiolimiter import AsyncLimiter
 
-from bot.telegram.callbacks import QuoteCb
+from bot.telegram.callbacks import FeedbackCb, QuoteCb
 from domain.customers import Channel, ChannelIdentity
 from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Unreachable
-from domain.outbox import ANSWER_BUTTONS, OutboxMessage
+from domain.outbox import ANSWER_BUTTONS, FEEDBACK_BUTTONS, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,15 @@ class TelegramSender(MessageSender):
 
 
 def _keyboard(message: OutboxMessage) -> InlineKeyboardMarkup | None:
-    """A quote's answer buttons (delivery put them in `extra`), one a row; None for other messages."""
+    """A quote's answer buttons (delivery put them in `extra`), one a row; a feedback request's
+    scores, in one row; None for other messages."""
+    scores = message.extra.get(FEEDBACK_BUTTONS)
+    if scores:
+        row = [
+            InlineKeyboardButton(text=label, callback_data=FeedbackCb(score=score, ref=scores["ref"]).pack())
+            for score, label in scores["labels"].items()
+        ]
+        return InlineKeyboardMarkup(inline_keyboard=[row])
     buttons = message.extra.get(ANSWER_BUTTONS)
     if not buttons:
         return None

@@ -9,6 +9,7 @@ from aiogram.exceptions import TelegramAPIError
 
 from bot.phones import mask_phone
 from bot.staff import question_ref
+from domain.feedback import StaffFeedbackNote
 from domain.questions import StaffQuestion
 from domain.quote_answers import StaffQuoteNote
 from domain.rules import ProgramRules
@@ -55,5 +56,20 @@ class TelegramStaffDesk:
             await self._bot.send_message(self._chat_id, text)
         except TelegramAPIError as exc:
             log.warning("staff chat: the answer to quote of %s could not be noted: %s", note.order_id, exc)
+            return False
+        return True
+
+    async def alert_feedback(self, note: StaffFeedbackNote) -> bool:
+        text = self._renderer.render(
+            "staff_feedback",
+            self._locale,
+            "telegram",
+            note=note,
+            phone=mask_phone(note.phone) if note.phone else None,
+        )
+        try:
+            await self._bot.send_message(self._chat_id, text)
+        except TelegramAPIError as exc:
+            log.warning("staff chat: the low score of %s could not be passed on: %s", note.order_id, exc)
             return False
         return True

@@ -18,3 +18,7 @@ class ProfileEdit(StatesGroup):
 
 class Question(StatesGroup):
     text = State()  # the next message is the customer's question to the staff
+
+
+class Feedback(StatesGroup):
+    comment = State()  # the next message is the comment on the score just given

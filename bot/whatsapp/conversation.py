@@ -28,7 +28,7 @@ class Conversation:
         self._sender_digits = "".join(ch for ch in sender_number if ch.isdigit())
         self._screens = Screens(deps)
         self._registrar = Registrar(deps)
-        self._member = Member(staff_available=deps.staff is not None)
+        self._member = Member(staff_available=deps.staff is not None, feedback=deps.rules.feedback)
 
     async def handle(self, msg: Inbound) -> str | None:
         """The reply to send, or None (a duplicate delivery of a message already answered)."""
@@ -58,6 +58,8 @@ class Conversation:
             outcome.replies = [Say("wa_question_sent" if passed_on else "wa_question_failed")]
         if outcome.quote_note is not None and self._c.staff is not None:
             await self._c.staff.note_quote_answer(outcome.quote_note)
+        if outcome.feedback_note is not None and self._c.staff is not None:
+            await self._c.staff.alert_feedback(outcome.feedback_note)
         return await self.render(outcome)
 
     async def render(self, outcome: Outcome) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.vocabulary import Action, Screen
+from bot.whatsapp.feedback import feedback_turn
 from bot.whatsapp.keywords import (
     command_of,
     is_cancel,
@@ -17,6 +18,7 @@ from bot.whatsapp.keywords import (
 from bot.whatsapp.state import Inbound, Outcome, Say, Show
 from domain.customers import Channel, Customer
 from domain.dialogue import Dialogue
+from domain.feedback import FeedbackRules
 from domain.ports import UnitOfWork
 from domain.questions import ask_staff
 from domain.quote_answers import AnswerOutcome, answer_latest_quote
@@ -34,6 +36,7 @@ MAX_TEXT = 1000  # longer than any command; a customer's essay gets a polite ans
 @dataclass
 class Member:
     staff_available: bool = False  # STAFF_TELEGRAM_CHAT_ID and the Telegram bot are set up
+    feedback: FeedbackRules = field(default_factory=FeedbackRules)
 
     async def handle(
         self, uow: UnitOfWork, key: str, msg: Inbound, customer: Customer, now: datetime
@@ -72,6 +75,9 @@ class Member:
             if answered is not None:
                 replies = _quote_replies(answered.outcome, answered.order_id)
                 return Outcome(replies, locale, cid, quote_note=answered.note)
+        turn = await feedback_turn(uow, self.feedback, cid, msg.body, command, now)
+        if turn is not None:
+            return Outcome(turn[0], locale, cid, feedback_note=turn[1])
         if isinstance(command, Screen):
             return Outcome([Show(command)], locale, cid)
         if command in (Action.UNSUBSCRIBE, Action.SUBSCRIBE):

@@ -7,6 +7,7 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.feedback import StaffFeedbackNote
 from domain.questions import StaffQuestion
 from domain.quote_answers import StaffQuoteNote
 
@@ -57,3 +58,4 @@ class Outcome:
     customer_id: int | None = None
     question: StaffQuestion | None = None  # to pass on to the staff once the turn has committed
     quote_note: StaffQuoteNote | None = None  # an answer to a quote, for the staff chat, likewise
+    feedback_note: StaffFeedbackNote | None = None  # a low score (or its comment), likewise

@@ -24,6 +24,7 @@ async def export_customer_data(uow: UnitOfWork, customer_id: int) -> dict[str, A
     identities = await uow.identities.of_customer(customer_id)
     entries = await uow.ledger.history(customer_id, limit=100_000)
     repairs = await uow.repairs.of_customer(customer_id, limit=100_000)
+    feedback = await uow.feedback.of_customer(customer_id)
     return {
         "customer": {
             "id": customer.id,
@@ -90,11 +91,22 @@ async def export_customer_data(uow: UnitOfWork, customer_id: int) -> dict[str, A
             {"kind": q.kind.value, "at": _iso(q.at), "by": q.author, "reason": q.reason}
             for q in await uow.data_requests.of_customer(customer_id)
         ],
+        "feedback": [
+            {
+                "order_id": f.order_id,
+                "asked_at": _iso(f.asked_at),
+                "score": f.score,
+                "answered_at": _iso(f.answered_at),
+                "comment": f.comment,
+            }
+            for f in feedback
+        ],
     }
 
 
 async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> None:
-    """Erase personal data; keep the ledger and repair amounts, anonymous, for the program's totals.
+    """Erase personal data; keep the ledger and repair amounts, anonymous, for the program's totals
+    (and repair scores, without their comments, for CSAT).
 
     The remaining points are forfeited through the ledger (an expiry entry), so the books
     still balance and the points liability no longer counts an account nobody can use. The
@@ -129,6 +141,7 @@ async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> N
     await uow.customers.update(customer)
     await uow.identities.delete_of_customer(customer_id)
     await uow.repairs.forget_customer(customer_id)
+    await uow.feedback.forget_customer(customer_id)  # the comment goes; the anonymous score stays
     await uow.outbox.forget_customer(customer_id)
 
 

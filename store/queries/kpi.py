@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.reports import CampaignResults, KpiPeriod, KpiReport, Reports
 from domain.rules import ProgramRules
 from store.queries.kpi_campaigns import campaign_counts, holdout_figures, outcomes_by_run, runs, total
+from store.queries.kpi_feedback import csat
 from store.queries.kpi_members import member_figures, month_ends
 from store.queries.kpi_points import cost_figures, point_figures
 
@@ -24,10 +25,9 @@ class SqlReports(Reports):
             costs=await cost_figures(self._s, period, kpi.message_price_minor),
             holdout=await holdout_figures(self._s, period, kpi.attribution_days),
             minor_per_point=rules.redemption.minor_per_point,
-            # CSAT: THE ONE PLACE ITS QUERY GOES. The average score (1-5) of repair_feedback rows
-            # answered in the period, once that table lands (another helper builds it); until then
-            # None, and the API and the CLI print null.
-            csat=None,
+            # CSAT: THE ONE PLACE ITS QUERY GOES. The share of 4 and 5 scores among the repair
+            # scores answered in the period (docs/kpi.md); None when none was answered.
+            csat=await csat(self._s, period),
         )
 
     async def campaign_results(self, campaign_id: int, rules: ProgramRules) -> CampaignResults | None:

@@ -71,7 +71,10 @@ class KpiOut(BaseModel):
     breakage: float | None
     redemption_rate: float | None
     avg_reward: MoneyOut | None = Field(description="The average credit's value")
-    csat: float | None = Field(description="Not measured yet: null until repair feedback is stored")
+    csat: float | None = Field(
+        description="CSAT: the share (0..1) of repair scores of 4 or 5 among the scores given in the"
+        " period; null when none was given"
+    )
     messages_sent: dict[str, int]
     redeemed_value: MoneyOut
     bonuses_spent: MoneyOut = Field(description="Part of redeemed_value drawn from bonus points")

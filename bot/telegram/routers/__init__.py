@@ -16,6 +16,7 @@ def get_routers() -> list[Router]:
     from bot.telegram.routers import (
         errors,
         fallback,
+        feedback,
         membership,
         privacy,
         questions,
@@ -33,6 +34,7 @@ def get_routers() -> list[Router]:
         screens,
         questions,
         quotes,
+        feedback,
         settings,
         privacy,
         registration,

@@ -58,7 +58,7 @@ async def test_the_kpi_of_november_as_the_api_gives_them(desk: Desk):
     assert (body["points_issued"], body["points_redeemed"], body["points_expired"]) == (190, 100, 70)
     assert (body["points_outstanding"], body["points_liability"]) == (470, "470.00")
     assert (body["redemption_rate"], body["breakage"], body["avg_reward"]) == (0.5263, 0.3684, "47.50")
-    assert body["csat"] is None
+    assert body["csat"] == 0.75  # scores 5, 2, 4, 4 in November (tests/kpi_data.py)
     assert body["points_by_month"] == [{"month": "2026-11", "issued": 190, "redeemed": 100, "expired": 70}]
     assert body["tiers"] == {"bronze": 3, "silver": 1}
     assert body["messages_sent"] == {"telegram": 2, "whatsapp": 3}
@@ -189,6 +189,7 @@ async def test_loyalty_kpi_json_and_table_agree_with_the_api_to_the_last_digit(t
     assert rows["participation_rate"] == str(api["participation_rate"]) == "0.3333"
     assert rows["points_liability"] == api["points_liability"] == "470.00"
     assert rows["roi"] == str(api["roi"]) == "33.3348"
+    assert rows["csat"] == str(api["csat"]) == "0.75"
 
 
 def test_loyalty_kpi_refuses_a_bad_period_with_exit_2_naming_the_option(tmp_path: Path):
