@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,6 +41,12 @@ class SqlCustomerRepository(CustomerRepository):
         return await self._one(
             sa.select(customers).where(customers.c.id == customer_id).with_for_update(key_share=True)
         )
+
+    async def get_many(self, customer_ids: Collection[int]) -> dict[int, Customer]:
+        if not customer_ids:
+            return {}
+        rows = await self._s.execute(sa.select(customers).where(customers.c.id.in_(list(customer_ids))))
+        return {row.id: customer_from_row(row) for row in rows}
 
     async def by_phone(self, phone: str) -> Customer | None:
         return await self._one(sa.select(customers).where(customers.c.phone == phone))
@@ -92,6 +99,19 @@ class SqlIdentityRepository(IdentityRepository):
             .order_by(channel_identities.c.id)
         )
         return [_identity_from_row(r) for r in rows]
+
+    async def of_customers(self, customer_ids: Collection[int]) -> dict[int, list[ChannelIdentity]]:
+        found: dict[int, list[ChannelIdentity]] = {cid: [] for cid in customer_ids}
+        if not found:
+            return found
+        rows = await self._s.execute(
+            sa.select(channel_identities)
+            .where(channel_identities.c.customer_id.in_(list(found)))
+            .order_by(channel_identities.c.id)
+        )
+        for row in rows:
+            found[row.customer_id].append(_identity_from_row(row))
+        return found
 
     async def add(self, identity: ChannelIdentity) -> ChannelIdentity:
         result = await self._s.execute(
