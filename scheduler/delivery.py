@@ -5,7 +5,8 @@ with SKIP LOCKED, SQLite's write lock serialises claimers), so two workers never
 batch is served in lanes, one per customer (their messages in order), up to LANES at once; in each
 lane a row's result is written before its next row is sent, so a crash re-sends at most the
 messages in flight, one per lane; a worker that dies leaves its leases to expire, and another
-worker takes the rows.
+worker takes the rows. What is read and written once a round rather than once a message (the
+recipients; the results that sent nothing) is in `scheduler/delivery_round.py`.
 What may go out at all is the domain's decision (`domain/delivery_policy.py`); this loop only
 applies it. One failing message is logged and retried later; it never aborts the batch.
 """
