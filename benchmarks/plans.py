@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event
@@ -32,6 +32,8 @@ from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from domain.services.customers import live_customer
 from domain.services.views import get_balance_view, get_invite_view, get_repairs_view
+from scheduler.delivery import BATCH, LEASE, MARKETING_PER_ROUND
+from scheduler.delivery_round import Recipients
 from store.engine import session_factory
 from store.uow import SqlUnitOfWork
 
@@ -82,7 +84,13 @@ def hot_queries(rules: ProgramRules) -> dict[str, Query]:
         # what the delivery loop runs each round: the due queries (transactional, then marketing)
         # under FOR UPDATE SKIP LOCKED, then the lease by primary key. (`outbox.due` is read by
         # tests only.)
-        await uow.outbox.claim(now, 100, now + timedelta(minutes=5))
+        await uow.outbox.claim(now, BATCH, now + LEASE, marketing_limit=MARKETING_PER_ROUND)
+
+    async def round_recipients(uow: SqlUnitOfWork, i: int, now: datetime) -> None:
+        # read in the claim's transaction, once a round: the batch's customers, their identities
+        # and their marketing sent in the cap window (scheduler/delivery_round.py)
+        batch = await uow.outbox.claim(now, BATCH, now + LEASE, marketing_limit=MARKETING_PER_ROUND)
+        await Recipients().read(uow, batch, now)
 
     async def event_claim(uow: SqlUnitOfWork, i: int, now: datetime) -> None:
         await uow.events.claim(f"plan-probe-{i}", "repairs", now)
@@ -97,6 +105,7 @@ def hot_queries(rules: ProgramRules) -> dict[str, Query]:
         "the repairs screen": repairs_screen,
         "the invite counts": invite_counts,
         "the outbox due query and lease": outbox_lease,
+        "the delivery round's recipients": round_recipients,
         "event claims": event_claim,
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections import deque
+from collections.abc import Collection
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -58,6 +59,11 @@ class CustomerRepository(abc.ABC):
     async def count_referred(self, customer_id: int) -> int:
         """How many customers registered through this one's link."""
 
+    async def get_many(self, customer_ids: Collection[int]) -> dict[int, Customer]:
+        """Those of the customers that exist, by id: one query in the store, for a whole batch."""
+        found = {cid: await self.get(cid) for cid in customer_ids}
+        return {cid: customer for cid, customer in found.items() if customer is not None}
+
 
 class IdentityRepository(abc.ABC):
     @abc.abstractmethod
@@ -74,6 +80,10 @@ class IdentityRepository(abc.ABC):
 
     @abc.abstractmethod
     async def delete_of_customer(self, customer_id: int) -> None: ...
+
+    async def of_customers(self, customer_ids: Collection[int]) -> dict[int, list[ChannelIdentity]]:
+        """`of_customer` for each of them (every id a key): one query in the store."""
+        return {cid: await self.of_customer(cid) for cid in customer_ids}
 
 
 class LedgerRepository(abc.ABC):
@@ -182,9 +192,12 @@ class OutboxRepository(abc.ABC):
         """Pending messages whose time has come: transactional before marketing, oldest due first."""
 
     @abc.abstractmethod
-    async def claim(self, now: datetime, limit: int, until: datetime) -> list[OutboxMessage]:
+    async def claim(
+        self, now: datetime, limit: int, until: datetime, *, marketing_limit: int | None = None
+    ) -> list[OutboxMessage]:
         """Lease up to `limit` due messages (in `due`'s order) until `until`, skipping any that
-        another worker holds; each comes back with `next_attempt_at == until`, its lease."""
+        another worker holds; each comes back with `next_attempt_at == until`, its lease.
+        `marketing_limit`: at most that many of them marketing."""
 
     @abc.abstractmethod
     async def finish(self, message: OutboxMessage, leased_until: datetime) -> bool:
@@ -208,6 +221,12 @@ class OutboxRepository(abc.ABC):
     @abc.abstractmethod
     async def forget_customer(self, customer_id: int) -> None:
         """Empty the contexts of a deleted customer's messages and skip the pending ones."""
+
+    async def marketing_sent_since_many(
+        self, customer_ids: Collection[int], since: datetime
+    ) -> dict[int, int]:
+        """`marketing_sent_since` for each of them (every id a key): one query in the store."""
+        return {cid: await self.marketing_sent_since(cid, since) for cid in customer_ids}
 
 
 class JobRunRepository(abc.ABC):

@@ -5,7 +5,8 @@ with SKIP LOCKED, SQLite's write lock serialises claimers), so two workers never
 batch is served in lanes, one per customer (their messages in order), up to LANES at once; in each
 lane a row's result is written before its next row is sent, so a crash re-sends at most the
 messages in flight, one per lane; a worker that dies leaves its leases to expire, and another
-worker takes the rows.
+worker takes the rows. What is read and written once a round rather than once a message (the
+recipients; the results that sent nothing) is in `scheduler/delivery_round.py`.
 What may go out at all is the domain's decision (`domain/delivery_policy.py`); this loop only
 applies it. One failing message is logged and retried later; it never aborts the batch.
 """
@@ -23,7 +24,7 @@ from domain.campaigns import CAMPAIGN_TEMPLATE
 from domain.clock import Clock
 from domain.customers import Channel, ChannelIdentity, Customer
 from domain.delivery import Delivered, Failed, MessageSender, RetryLater, SendResult, Skipped, Unreachable
-from domain.delivery_policy import CAP_WINDOW, Hold, Skip, decide
+from domain.delivery_policy import Hold, Skip, decide
 from domain.errors import StoreUnavailable
 from domain.feedback import SCORES
 from domain.outbox import ANSWER_BUTTONS, FEEDBACK_BUTTONS, OutboxMessage
@@ -32,6 +33,7 @@ from domain.quotes import Answer
 from domain.rules import MarketingRules
 from messages import Renderer
 from scheduler.campaign_messages import CampaignComposer
+from scheduler.delivery_round import Round
 from scheduler.outcomes import MAX_ATTEMPTS, ChannelPauses, DeliveryStats, apply_result, hold
 
 __all__ = ["MAX_ATTEMPTS", "Delivery", "DeliveryStats", "choose_identity", "run_forever"]
@@ -45,6 +47,9 @@ BATCH = 100
 # Customers served at once. Each lane marks a row before it takes its next, so a crash re-sends
 # at most one message per lane: the ones in flight.
 LANES = 8
+# Marketing messages in one round: about a second of Telegram's 30 a second, so a transactional
+# message that falls due while a campaign goes out waits for that, not for a round of BATCH sends.
+MARKETING_PER_ROUND = 30
 NO_REACHABLE_CHANNEL = "no_reachable_channel"
 # The button label (messages/labels) of each answer to a quote.
 ANSWER_LABELS = {
@@ -93,20 +98,23 @@ class Delivery:
         self._lanes = lanes
 
     async def deliver_due(self, limit: int = BATCH) -> DeliveryStats:
-        stats = DeliveryStats()
         now = self._clock.now()
-        until = now + self._lease
+        round_ = Round(now + self._lease, DeliveryStats())
         async with self._uow() as uow:
-            batch = await uow.outbox.claim(now, limit, until)
+            batch = await uow.outbox.claim(
+                now, limit, round_.until, marketing_limit=min(limit, MARKETING_PER_ROUND)
+            )
+            # in the claim's transaction: one round trip less, and no wait for a lock of its own
+            await round_.recipients.read(uow, batch, now)
             await uow.commit()
         # One lane per customer, their messages in order; up to `lanes` customers at once, so a
         # platform's round trip (50-100 ms to Telegram) does not cap the rate at 10-20 a second.
         # Transactional messages first, as they were claimed, then marketing.
         for marketing in (False, True):
-            await self._in_lanes([m for m in batch if m.marketing is marketing], until, stats)
-        return stats
+            await self._in_lanes([m for m in batch if m.marketing is marketing], round_)
+        return round_.stats
 
-    async def _in_lanes(self, messages: list[OutboxMessage], until: datetime, stats: DeliveryStats) -> None:
+    async def _in_lanes(self, messages: list[OutboxMessage], round_: Round) -> None:
         by_customer: dict[int, list[OutboxMessage]] = {}
         for message in messages:
             by_customer.setdefault(message.customer_id, []).append(message)
@@ -119,7 +127,7 @@ class Delivery:
                     if outages:
                         return  # the database is away: take nothing more, the leases give it back
                     try:
-                        await self._handle(message, until, stats)
+                        await self._handle(message, round_)
                     except StoreUnavailable as exc:
                         # Not raised into the group: that would cancel the other lanes in the middle
                         # of their sends, and each message the platform already had would go again.
@@ -131,71 +139,71 @@ class Delivery:
                 group.create_task(lane(queue))
         if outages:
             raise outages[0]  # the whole round stops and backs off
+        await self._save_unsent(round_)
 
-    async def _handle(self, message: OutboxMessage, until: datetime, stats: DeliveryStats) -> None:
+    async def _handle(self, message: OutboxMessage, round_: Round) -> None:
         assert message.id is not None
         try:
-            if self._clock.now() >= until - LEASE_MARGIN:
+            if self._clock.now() >= round_.until - LEASE_MARGIN:
                 # too late to send under this lease: give the row back, due at once
-                hold(message, self._clock.now(), stats)
-                await self._save(message, until, None, None)
+                hold(message, self._clock.now(), round_.stats)
+                round_.unsent.append(message)
                 return
-            await self._deliver_one(message, until, stats)
+            await self._deliver_one(message, round_)
         except StoreUnavailable:
             raise
         except Exception as exc:  # one bad message never stops the batch
             log.exception("delivery of outbox message %s failed", message.id)
-            stats.errors.append(f"{message.id}: {exc!r}")
+            round_.stats.errors.append(f"{message.id}: {exc!r}")
             # counted as a failed attempt (backing off, then failed for good), so a message
             # that cannot be rendered does not come back every lease forever
             failure = Failed(f"cannot deliver: {exc!r}"[:500], retryable=True)
-            apply_result(message, failure, None, self._clock.now(), stats)
-            await self._save(message, until, None, failure)
+            apply_result(message, failure, None, self._clock.now(), round_.stats)
+            await self._save(message, round_.until, None, failure)
 
-    async def _deliver_one(
-        self, message: OutboxMessage, leased_until: datetime, stats: DeliveryStats
-    ) -> None:
+    async def _deliver_one(self, message: OutboxMessage, round_: Round) -> None:
+        stats, recipients, cid = round_.stats, round_.recipients, message.customer_id
         now = self._clock.now()
-        async with self._uow() as uow:
-            customer = await uow.customers.get(message.customer_id)
-            identities = await uow.identities.of_customer(message.customer_id)
-            sent_lately = (
-                await uow.outbox.marketing_sent_since(message.customer_id, now - CAP_WINDOW)
-                if message.marketing
-                else 0
-            )
+        if recipients.stale(cid, now):  # this lane's turn came late in the round: read them again
+            async with self._uow() as uow:
+                await recipients.read(uow, [message], now)
+        customer = recipients.customer(cid)
         decision = decide(
             message,
             customer,
             now=now,
             rules=self._marketing,
             timezone=self._timezone,
-            marketing_sent_last_week=sent_lately,
+            marketing_sent_last_week=recipients.marketing_sent.get(cid, 0),
         )
         if isinstance(decision, Hold):
             hold(message, decision.until, stats)
-            return await self._save(message, leased_until, None, None)
+            return round_.unsent.append(message)
         if isinstance(decision, Skip):
-            return await self._record(message, leased_until, Skipped(decision.reason), None, stats)
+            return self._unsent(message, Skipped(decision.reason), None, round_)
         assert customer is not None
-        identity = choose_identity(identities, self._senders, message.channel)
+        identity = choose_identity(recipients.identities.get(cid, []), self._senders, message.channel)
         if identity is None:
-            return await self._record(message, leased_until, Skipped(NO_REACHABLE_CHANNEL), None, stats)
+            return self._unsent(message, Skipped(NO_REACHABLE_CHANNEL), None, round_)
         paused = self._pauses.paused_until(identity.channel, now)
         if paused is not None:
             hold(message, paused, stats)
-            return await self._save(message, leased_until, None, None)
+            return round_.unsent.append(message)
         text = await self._text(message, customer, identity.channel)
         if isinstance(text, Skipped):
-            return await self._record(message, leased_until, text, identity, stats)
+            return self._unsent(message, text, identity, round_)
         result = await self._senders[identity.channel].send(identity, message, text)
         if isinstance(result, RetryLater) and not result.tried:  # held back by the sender: no attempt
             self._pauses.pause(identity.channel, self._clock.now() + timedelta(seconds=result.after_seconds))
             hold(message, self._clock.now() + timedelta(seconds=result.after_seconds), stats)
-            return await self._save(message, leased_until, None, None)
+            return round_.unsent.append(message)
         if isinstance(result, RetryLater):
             self._pauses.pause(identity.channel, self._clock.now() + timedelta(seconds=result.after_seconds))
-        await self._record(message, leased_until, result, identity, stats)
+        if isinstance(result, Delivered) and message.marketing:
+            recipients.sent_marketing(cid)
+        # The platform had it: recorded before this lane sends its next, so a crash re-sends at
+        # most the one message in flight.
+        await self._record(message, round_.until, result, identity, stats)
 
     async def _text(self, message: OutboxMessage, customer: Customer, channel: Channel) -> str | Skipped:
         if message.template == CAMPAIGN_TEMPLATE:
@@ -234,6 +242,25 @@ class Delivery:
         if unreachable is not None:
             unreachable.unreachable_at = now
         await self._save(message, leased_until, unreachable, result)
+
+    def _unsent(
+        self, message: OutboxMessage, result: Skipped, identity: ChannelIdentity | None, round_: Round
+    ) -> None:
+        """A final result that sent nothing: written with the round's others, at its end."""
+        apply_result(message, result, identity.channel if identity else None, self._clock.now(), round_.stats)
+        round_.unsent.append(message)
+
+    async def _save_unsent(self, round_: Round) -> None:
+        """Every result of the round that sent nothing, in one transaction. If it is lost (a crash,
+        the database away) the rows come back when their lease runs out and are decided again."""
+        if not round_.unsent:
+            return
+        unsent, round_.unsent = round_.unsent, []
+        async with self._uow() as uow:
+            for message in unsent:
+                if not await uow.outbox.finish(message, round_.until):
+                    log.warning("outbox message %s: lease lost before its result was saved", message.id)
+            await uow.commit()
 
     async def _save(
         self,

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from store.tables import processed_events
+from store.write_queue import QueuedSession, give_write_queue, write_queue_of
 
 _PROBE_TIME = datetime(2000, 1, 1, tzinfo=UTC)  # never committed, so never read
 
@@ -58,6 +59,7 @@ def create_engine(
         )
     busy_ms = SQLITE_BUSY_TIMEOUT_MS if timeouts else 10 * 60_000
     engine = create_async_engine(url, echo=echo, connect_args={"timeout": busy_ms / 1000})
+    give_write_queue(engine.sync_engine, busy_ms / 1000)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -80,6 +82,8 @@ def create_engine(
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    if write_queue_of(engine) is not None:  # SQLite: writers in turn (store/write_queue.py)
+        return async_sessionmaker(engine, class_=QueuedSession, expire_on_commit=False, autoflush=False)
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 

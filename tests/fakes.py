@@ -319,8 +319,13 @@ class FakeOutbox(OutboxRepository):
         due.sort(key=lambda m: (m.marketing, m.next_attempt_at or m.created_at, m.id or 0))
         return [copy.copy(m) for m in due[:limit]]
 
-    async def claim(self, now: datetime, limit: int, until: datetime) -> list[OutboxMessage]:
+    async def claim(
+        self, now: datetime, limit: int, until: datetime, *, marketing_limit: int | None = None
+    ) -> list[OutboxMessage]:
         claimed = await self.due(now, limit)
+        if marketing_limit is not None:
+            kept = [m for m in claimed if m.marketing][:marketing_limit]
+            claimed = [m for m in claimed if not m.marketing] + kept
         for m in claimed:
             m.next_attempt_at = until
             self.s.outbox[m.dedupe_key].next_attempt_at = until

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -102,7 +103,9 @@ class SqlOutboxRepository(OutboxRepository):
                 found += [_message(r) for r in rows]
         return found
 
-    async def claim(self, now: datetime, limit: int, until: datetime) -> list[OutboxMessage]:
+    async def claim(
+        self, now: datetime, limit: int, until: datetime, *, marketing_limit: int | None = None
+    ) -> list[OutboxMessage]:
         # Two range scans of ix_outbox_due, transactional first: only due rows are read, however
         # many are pending for later. PostgreSQL locks what it reads and skips what another worker
         # is claiming; SQLite's write transaction (BEGIN IMMEDIATE) lets one claimer in at a time.
@@ -111,8 +114,11 @@ class SqlOutboxRepository(OutboxRepository):
         if postgres:
             await self._s.execute(sa.text(PREFER_INDEX_ORDER))
         for marketing in (False, True):
-            if len(claimed) < limit:
-                query = due_query(marketing, now, limit - len(claimed)).with_for_update(skip_locked=True)
+            room = limit - len(claimed)
+            if marketing and marketing_limit is not None:
+                room = min(room, marketing_limit)
+            if room > 0:
+                query = due_query(marketing, now, room).with_for_update(skip_locked=True)
                 claimed += [_message(r) for r in await self._s.execute(query)]
         if postgres:
             await self._s.execute(sa.text("SET LOCAL enable_bitmapscan = on"))
@@ -151,6 +157,25 @@ class SqlOutboxRepository(OutboxRepository):
             )
         )
         return int(count or 0)
+
+    async def marketing_sent_since_many(
+        self, customer_ids: Collection[int], since: datetime
+    ) -> dict[int, int]:
+        counts = dict.fromkeys(customer_ids, 0)
+        if not counts:
+            return counts
+        rows = await self._s.execute(
+            sa.select(outbox.c.customer_id, sa.func.count())
+            .where(
+                outbox.c.customer_id.in_(list(counts)),
+                outbox.c.marketing == sa.true(),
+                outbox.c.status == OutboxStatus.SENT.value,
+                outbox.c.sent_at >= since,
+            )
+            .group_by(outbox.c.customer_id)
+        )
+        counts.update({int(cid): int(n) for cid, n in rows})
+        return counts
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         row = (await self._s.execute(sa.select(outbox).where(outbox.c.id == message_id))).first()
