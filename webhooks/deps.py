@@ -16,6 +16,7 @@ from domain.clock import Clock
 from domain.jobs import JobRunner
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
+from webhooks.admin.site import AdminSite
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class WebDeps:
     repair_webhook_secret: str | None = None  # None: /webhooks/repairs refuses every event
     telegram: TelegramRuntime | None = None
     whatsapp: WhatsAppRuntime | None = None
+    admin: AdminSite | None = None  # the /admin pages' parts; None: /admin is not served
 
 
 async def get_deps(request: Request) -> WebDeps:
