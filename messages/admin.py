@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from babel.numbers import format_percent
 
 from messages.renderer import LABELS, LOCALES, Renderer, formatters
@@ -58,6 +60,11 @@ class AdminWords:
         sign = "\u00a0%" if self.locale == "ru" else "%"  # «12,5 %» with a no-break space; «12.5%»
         pattern = "#,##0." + "0" * digits + sign
         return format_percent(value, format=pattern, locale=self.locale)
+
+    def month(self, month: str) -> str:
+        """A `YYYY-MM` month as a short axis label: «нояб.», «Nov» (the year goes beneath it)."""
+        year, number = (int(part) for part in month.split("-"))
+        return format_date(date(year, number, 1), format="LLL", locale=self.locale)
 
     def __getattr__(self, name: str) -> Any:
         try:

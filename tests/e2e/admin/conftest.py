@@ -154,7 +154,8 @@ class Seeder:
         self, phone: str, amount: str, order_id: str | None = None, at: datetime | None = None
     ) -> None:
         """A completed repair, as the repair system sends it (signed, POST /webhooks/repairs)."""
-        at = at or datetime.now(UTC)
+        sent = datetime.now(UTC)
+        at = at or sent
         body = json.dumps(
             {
                 "type": "repair.completed",
@@ -170,8 +171,8 @@ class Seeder:
         msg_id = f"msg_{uuid.uuid4().hex}"
         headers = {
             "webhook-id": msg_id,
-            "webhook-timestamp": str(int(at.timestamp())),
-            "webhook-signature": Webhook(SECRET).sign(msg_id, at, body.decode()),
+            "webhook-timestamp": str(int(sent.timestamp())),
+            "webhook-signature": Webhook(SECRET).sign(msg_id, sent, body.decode()),
             "content-type": "application/json",
         }
         answer = httpx.post(f"{self.server.url}/webhooks/repairs", content=body, headers=headers, timeout=10)
