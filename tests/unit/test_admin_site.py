@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from domain.customers import Channel
+from domain.ledger import EntryKind
+from domain.repairs import RepairStatus
 from messages import Renderer
 from messages.admin import AdminTexts, admin_labels
 from webhooks.admin.forms import Form
@@ -30,6 +33,20 @@ def test_every_label_a_template_or_page_names_exists():
             used.update(pattern.findall(text))
     assert used, "the scan found no labels at all"
     assert used - admin_labels("ru").keys() == set()
+
+
+def test_every_label_a_page_builds_from_a_value_exists():
+    """Keys made at render time: KPI tiles, ledger kinds, repair statuses, channels, ROI bases."""
+    labels = admin_labels("ru")
+    dashboard = (TEMPLATES / "dashboard.html").read_text()
+    tiles = re.findall(r'tile\(w, "([a-z_]+)"', dashboard)
+    assert len(tiles) >= 20
+    built = [f"kpi.{key}" for key in tiles]
+    built += [f"customers.kind_{kind.value}" for kind in EntryKind]
+    built += [f"customers.status_{status.value}" for status in RepairStatus]
+    built += [f"customers.channel_{channel.value}" for channel in Channel]
+    built += ["dashboard.roi_basis_holdout", "dashboard.roi_basis_members_vs_non_members"]
+    assert [key for key in built if key not in labels] == []
 
 
 def test_numbers_money_and_rates_read_the_russian_way_in_russian():

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import httpx
 
+from tests import kpi_data as shop
 from tests.e2e.conftest import running
 from webhooks.admin.session import SESSION_COOKIE, open_session, read_session
 
@@ -22,7 +23,7 @@ def _csrf(page: httpx.Response) -> str:
 async def test_without_admin_api_token_the_site_explains_what_to_set_and_offers_no_login(make_container):
     container = await make_container()
     async with running(container) as client:
-        for path in ("/admin", "/admin/login"):
+        for path in ("/admin", "/admin/login", "/admin/customers"):
             page = await client.get(path)
             assert page.status_code == 503
             assert "ADMIN_API_TOKEN" in page.text and "Панель не настроена" in page.text
@@ -68,3 +69,27 @@ async def test_a_next_address_off_the_site_is_not_followed_after_login(make_cont
             data={"token": TOKEN, "csrf_token": _csrf(login), "next": "https://evil.example/admin"},
         )
     assert signed.status_code == 303 and signed.headers["location"] == "/admin"
+
+
+async def _signed_in(client: httpx.AsyncClient) -> None:
+    login = await client.get("/admin/login")
+    signed = await client.post(
+        "/admin/login", data={"token": TOKEN, "csrf_token": _csrf(login), "name": "Анна"}
+    )
+    assert signed.status_code == 303
+
+
+async def test_the_dashboard_shows_each_campaigns_lift_over_its_holdout_and_no_csat_yet(make_container):
+    container = await make_container(admin_api_token=TOKEN)
+    await shop.campaign_shop(container.engine)
+    async with running(container) as client:
+        await _signed_in(client)
+        page = await client.get("/admin", params={"from": "2026-11-01", "to": "2026-11-30"})
+    assert page.status_code == 200
+    rows = re.findall(r'<tr data-campaign="(\d+)">(.*?)</tr>', page.text, re.S)
+    assert [cid for cid, _ in rows] == ["3", "2", "1"]
+    with_holdout = dict(rows)["1"]
+    assert "+1\xa0400 ₽" in with_holdout  # 2000.00 per reached recipient - 600.00 per held-out member
+    assert "2\xa0554,0\xa0%" in with_holdout  # ROI 25.5403
+    assert "без контрольной группы" in dict(rows)["2"]
+    assert 'data-test="csat-none"' in page.text
