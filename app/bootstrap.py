@@ -120,6 +120,8 @@ class Container:
 
     async def aclose(self) -> None:
         await self.engine.dispose()
+        if self.admin is not None:
+            await self.admin.throttle.aclose()
 
 
 ChannelBuilder = Callable[[Container], ChannelRuntime | None]
