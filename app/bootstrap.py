@@ -30,6 +30,7 @@ from domain.ports import UnitOfWork
 from domain.reactions import ProgramReactions
 from domain.rules import ProgramRules
 from messages import LOCALES, Renderer
+from messages.admin import AdminTexts
 from messages.campaigns import SandboxedCampaignTexts
 from messages.documents import Documents, render_documents
 from scheduler.campaign_messages import CampaignComposer
@@ -40,6 +41,8 @@ from scheduler.recurrence import CronSchedules
 from store.chat_state import SqlChatStateStore
 from store.engine import create_engine, ping, session_factory
 from store.uow import SqlUnitOfWork
+from webhooks.admin.site import AdminSite
+from webhooks.admin.throttle import LoginThrottle
 from webhooks.deps import CampaignTools, WebDeps
 
 log = logging.getLogger("loyalty")
@@ -58,6 +61,7 @@ class Container:
     channels: dict[Channel, ChannelRuntime] = field(default_factory=dict)
     jobs: Jobs = field(init=False)
     campaign_texts: SandboxedCampaignTexts = field(default_factory=SandboxedCampaignTexts)
+    admin: AdminSite | None = None
 
     @property
     def senders(self) -> dict[Channel, MessageSender]:
@@ -114,10 +118,13 @@ class Container:
                 locales=LOCALES,
                 default_locale=settings.default_locale,
             ),
+            admin=self.admin,
         )
 
     async def aclose(self) -> None:
         await self.engine.dispose()
+        if self.admin is not None:
+            await self.admin.throttle.aclose()
 
 
 ChannelBuilder = Callable[[Container], ChannelRuntime | None]
@@ -232,6 +239,12 @@ def bootstrap(
         clock=clock,
         chat=chat,
         documents=documents,
+    )
+    container.admin = AdminSite(
+        texts=AdminTexts(renderer, settings.default_locale),
+        throttle=LoginThrottle.over(settings.redis_url),
+        session_ttl=timedelta(hours=settings.admin_session_hours),
+        secure_cookies=str(settings.public_base_url).startswith("https://"),
     )
     container.jobs = build_jobs(JobDeps(new_uow, clock, rules, settings.timezone))
     builders = DEFAULT_CHANNELS if channel_builders is None else channel_builders

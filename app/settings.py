@@ -64,6 +64,8 @@ class Settings(BaseSettings):
 
     repair_webhook_secret: SecretStr | None = None
     admin_api_token: SecretStr | None = None
+    # how long an /admin sign-in lasts before the token must be entered again
+    admin_session_hours: int = Field(default=8, ge=1, le=24 * 30)
     staff_telegram_chat_id: int | None = None
     # where a customer's answer to a quote is sent (signed with its own secret); unset: not sent
     repair_system_webhook_url: AnyHttpUrl | None = None

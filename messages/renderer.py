@@ -174,3 +174,9 @@ class Renderer:
             "locale": locale,
             "shop": self._shop.card(locale) if self._shop else None,
         }
+
+
+def formatters(renderer: Renderer, locale: str) -> dict[str, Any]:
+    """The templates' number, money, date and plural helpers of a locale, for other views (the
+    /admin pages) that must format the same way as the customers' messages."""
+    return renderer._helpers(locale if locale in LOCALES else LOCALES[0])

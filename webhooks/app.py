@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 
 from domain.errors import StoreUnavailable
 from webhooks import api
+from webhooks.admin.routes import mount_admin
 from webhooks.deps import WebDeps
 from webhooks.errors import unavailable_response, validation_error_response
 from webhooks.guard import Guard
@@ -43,5 +44,6 @@ def create_app(deps: WebDeps, *, lifespan: Lifespan | None = None) -> FastAPI:
         privacy.router,
     ):
         app.include_router(router)
+    mount_admin(app)
     app.add_middleware(Guard, api_token=deps.admin_api_token)
     return app

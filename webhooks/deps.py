@@ -17,6 +17,7 @@ from domain.jobs import JobRunner
 from domain.ports import UnitOfWork
 from domain.rules import ProgramRules
 from messages.documents import Documents
+from webhooks.admin.site import AdminSite
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class WebDeps:
     telegram: TelegramRuntime | None = None
     whatsapp: WhatsAppRuntime | None = None
     documents: Documents | None = None  # the consent and the policy served at /privacy
+    admin: AdminSite | None = None  # the /admin pages' parts; None: /admin is not served
 
 
 async def get_deps(request: Request) -> WebDeps:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.campaigns import CampaignNotFound
+from domain.campaigns import Campaign, CampaignNotFound
 from domain.ports import UnitOfWork
 from domain.reports import CampaignResults, KpiReport, kpi_period
 from domain.rules import ProgramRules
@@ -30,3 +30,17 @@ async def read_campaign_results(uow: UnitOfWork, rules: ProgramRules, campaign_i
     if results is None:
         raise CampaignNotFound(f"no campaign {campaign_id}")
     return results
+
+
+async def recent_campaign_results(
+    uow: UnitOfWork, rules: ProgramRules, limit: int
+) -> list[tuple[Campaign, CampaignResults]]:
+    """The newest `limit` campaigns with their results (the dashboard's lift per campaign)."""
+    found: list[tuple[Campaign, CampaignResults]] = []
+    for campaign in await uow.campaigns.page(before_id=None, limit=limit):
+        if campaign.id is None:
+            continue
+        results = await uow.reports.campaign_results(campaign.id, rules)
+        if results is not None:
+            found.append((campaign, results))
+    return found
