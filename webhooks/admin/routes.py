@@ -6,14 +6,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from webhooks.admin import dashboard, language, login
+from webhooks.admin import campaign_page, campaigns, dashboard, language, login
 from webhooks.admin.pages import STATIC, render_page
 from webhooks.admin.session import SESSION_COOKIE
 from webhooks.admin.visit import LANG_COOKIE, AdminRefusal, login_url
 from webhooks.deps import WebDeps
 
 PREFIX = "/admin"
-PAGES = (login, language, dashboard)  # each module's `router`, mounted under PREFIX
+PAGES = (login, language, dashboard, campaigns, campaign_page)  # each module's `router`, under PREFIX
 
 
 async def _refusal(request: Request, exc: Exception) -> Response:
