@@ -6,14 +6,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from webhooks.admin import customers, dashboard, language, login
+from webhooks.admin import campaign_page, campaigns, customers, dashboard, language, login
 from webhooks.admin.pages import STATIC, render_page
 from webhooks.admin.session import SESSION_COOKIE
 from webhooks.admin.visit import LANG_COOKIE, AdminRefusal, login_url
 from webhooks.deps import WebDeps
 
 PREFIX = "/admin"
-PAGES = (login, language, dashboard, customers)  # each module's `router`, mounted under PREFIX
+# each module's `router`, mounted under PREFIX; `campaigns` before `campaign_page`: /campaigns/new first
+PAGES = (login, language, dashboard, customers, campaigns, campaign_page)
 
 
 async def _refusal(request: Request, exc: Exception) -> Response:
