@@ -212,6 +212,10 @@ class OutboxRepository(abc.ABC):
     async def get(self, message_id: int) -> OutboxMessage | None: ...
 
     @abc.abstractmethod
+    async def by_dedupe_key(self, dedupe_key: str) -> OutboxMessage | None:
+        """The message queued under this key, whatever became of it."""
+
+    @abc.abstractmethod
     async def save_result(self, message: OutboxMessage) -> None:
         """Store status, attempts, next attempt, error, channel and provider id."""
 

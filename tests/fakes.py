@@ -353,6 +353,10 @@ class FakeOutbox(OutboxRepository):
         m = self._by_id(message_id)
         return copy.copy(m) if m else None
 
+    async def by_dedupe_key(self, dedupe_key: str) -> OutboxMessage | None:
+        m = self.s.outbox.get(dedupe_key)
+        return copy.copy(m) if m else None
+
     async def save_result(self, message: OutboxMessage) -> None:
         self.s.outbox[message.dedupe_key] = copy.copy(message)
 

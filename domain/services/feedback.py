@@ -17,7 +17,7 @@ from domain.feedback import (
     FeedbackRules,
     StaffFeedbackNote,
 )
-from domain.outbox import OutboxMessage
+from domain.outbox import OutboxMessage, OutboxStatus
 from domain.ports import UnitOfWork
 from domain.repairs import RepairStatus
 
@@ -104,9 +104,21 @@ async def rate_latest(
     request = await uow.feedback.latest_of_customer(customer_id)
     if request is None or score not in SCORES:
         return None
-    if request.is_open(now) or request.awaits_comment(now, rules):
+    if request.awaits_comment(now, rules):
+        return await _rate(uow, rules, request, score, channel, now)
+    if request.is_open(now) and await _asked_on(uow, request, channel, now):
         return await _rate(uow, rules, request, score, channel, now)
     return None
+
+
+async def _asked_on(uow: UnitOfWork, request: FeedbackRequest, channel: Channel, now: datetime) -> bool:
+    """Whether the question reached the customer in this channel: a digit answers only a question the
+    customer saw there (one skipped outside WhatsApp's window, still queued, or sent to Telegram,
+    leaves the digits to the menu)."""
+    if request.asked_at > now:
+        return False
+    asked = await uow.outbox.by_dedupe_key(feedback_message_key(request.order_id))
+    return asked is not None and asked.status is OutboxStatus.SENT and asked.channel == channel.value
 
 
 async def _rate(

@@ -181,6 +181,10 @@ class SqlOutboxRepository(OutboxRepository):
         row = (await self._s.execute(sa.select(outbox).where(outbox.c.id == message_id))).first()
         return _message(row) if row else None
 
+    async def by_dedupe_key(self, dedupe_key: str) -> OutboxMessage | None:
+        row = (await self._s.execute(sa.select(outbox).where(outbox.c.dedupe_key == dedupe_key))).first()
+        return _message(row) if row else None
+
     async def save_result(self, message: OutboxMessage) -> None:
         await self._s.execute(
             sa.update(outbox).where(outbox.c.id == message.id).values(**_result_values(message))

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 from aiogram.methods import SendMessage
 
 from app.bootstrap import bootstrap
@@ -39,6 +40,12 @@ async def _asked_in_whatsapp(world):
     await complete_repair(world.container.uow, world.container.rules, "R-7", "+" + WA_ID, world.clock.now())
     world.clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
     await world.container.jobs.run("feedback_requests", date(2026, 11, 23))
+    async with world.container.engine.begin() as conn:  # the question went out on WhatsApp
+        await conn.execute(
+            sa.text(
+                "UPDATE outbox SET status = 'sent', channel = 'whatsapp' WHERE template = 'feedback_request'"
+            )
+        )
     return chat, conversation
 
 

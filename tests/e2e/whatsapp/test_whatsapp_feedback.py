@@ -93,3 +93,26 @@ async def test_skip_leaves_no_comment(wa, client, fake_twilio):
     assert skipped == "Хорошо, без комментария. Спасибо, что оценили наш ремонт!"
     row = await _row(wa)
     assert (row["score"], row["comment"]) == (5, None)
+
+
+async def test_a_question_that_never_reached_whatsapp_leaves_the_digits_to_the_menu(wa, client, fake_twilio):
+    await register(client, fake_twilio)
+    await complete_repair(wa.uow, wa.rules, "R-1", PHONE, wa.clock.now())
+    wa.clock.set(ELEVEN)  # more than 24 h since the customer last wrote: no template, so it is skipped
+    await wa.jobs.run("feedback_requests", ASK_DAY)
+    before = len(fake_twilio.sent)
+    await wa.delivery().deliver_due()
+    assert not any("Как вам наш ремонт?" in m.get("Body", "") for m in fake_twilio.sent[before:])
+    wa.clock.advance(timedelta(days=2))
+    reply = await say(client, fake_twilio, "1")  # menu item 1, not a score for a question never seen
+    assert "Спасибо" not in reply
+    assert (await _row(wa))["score"] is None
+
+
+async def test_a_question_still_waiting_to_be_sent_is_not_answered_by_a_digit(wa, client, fake_twilio):
+    await register(client, fake_twilio)
+    await complete_repair(wa.uow, wa.rules, "R-1", PHONE, wa.clock.now())
+    wa.clock.set(BEFORE_ELEVEN - timedelta(hours=2))
+    await wa.jobs.run("feedback_requests", ASK_DAY)  # an early run: the question goes out at 11:00
+    await say(client, fake_twilio, "2")
+    assert (await _row(wa))["score"] is None
