@@ -224,7 +224,9 @@ class _Kpi(_Strict):
 
 
 class _Feedback(_Strict):
-    delay_days: NonNegative = 1
+    # at least 1: the job runs once a day and asks about the day before (0 would miss every repair
+    # completed after ask_at)
+    delay_days: Positive = 1
     ask_at: time = time(11, 0)
     alert_at_or_below: Annotated[int, Field(ge=0, le=5)] = 3
     open_days: Positive = 7

@@ -10,7 +10,14 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from bot.phones import InvalidPhone, normalize_phone
-from domain.errors import CustomerNotFound, IdempotencyKeyReused, InsufficientPoints, InvalidAmount
+from domain.errors import (
+    CustomerDeleted,
+    CustomerNotFound,
+    IdempotencyKeyReused,
+    InsufficientPoints,
+    InvalidAmount,
+    SourceKeyConflict,
+)
 from domain.services.customer_card import read_customer_card
 from domain.services.points import adjust_points
 from webhooks.admin.forms import Form
@@ -87,8 +94,10 @@ async def adjust(visit: SignedIn, deps: Deps, customer_id: CustomerId) -> Respon
                     expires_in_days=deps.rules.earning.expires_days,
                 )
                 await uow.commit()
-        except CustomerNotFound:
+        except (CustomerNotFound, CustomerDeleted):  # e.g. erased while the card was open
             return visit.render("not_found.html", status=404, nav="customers")
+        except SourceKeyConflict:  # the form of another customer's card, posted here
+            form.fail("points", "customers.stale_form")
         except InsufficientPoints:
             form.fail("points", "customers.insufficient")
         except IdempotencyKeyReused:

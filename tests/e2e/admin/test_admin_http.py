@@ -93,3 +93,41 @@ async def test_the_dashboard_shows_each_campaigns_lift_over_its_holdout_and_no_c
     assert "2\xa0554,0\xa0%" in with_holdout  # ROI 25.5403
     assert "без контрольной группы" in dict(rows)["2"]
     assert 'data-test="csat-none"' in page.text
+
+
+async def test_a_searched_phone_is_not_carried_into_the_login_address(make_container):
+    container = await make_container(admin_api_token=TOKEN)
+    async with running(container) as client:
+        page = await client.get("/admin/customers", params={"phone": "+79161234567", "page": "2"})
+    assert page.status_code == 303
+    assert "9161234567" not in page.headers["location"] and "page%3D2" in page.headers["location"]
+
+
+async def test_an_adjustment_for_an_erased_customer_or_with_another_cards_key_changes_nothing(
+    make_container, rules, clock
+):
+    from domain.services.privacy import delete_customer
+    from tests.builders import registered
+
+    container = await make_container(admin_api_token=TOKEN)
+    first = (await registered(container.uow(), rules, clock.now(), "+79160000001")).customer.id
+    second = (await registered(container.uow(), rules, clock.now(), "+79160000002")).customer.id
+    async with running(container) as client:
+        await _signed_in(client)
+        card = await client.get(f"/admin/customers/{first}")
+        key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', card.text).group(1)
+        form = {"points": "10", "reason": "goodwill", "idempotency_key": key, "csrf_token": _csrf(card)}
+        assert (await client.post(f"/admin/customers/{first}/adjustments", data=form)).status_code == 303
+        # the same form posted for another customer (a stale tab): refused next to the field
+        other = await client.post(f"/admin/customers/{second}/adjustments", data=form)
+        assert other.status_code == 422 and "Форма устарела" in other.text
+        async with container.uow() as uow:
+            await delete_customer(uow, second, clock.now())
+            await uow.commit()
+        gone = await client.post(
+            f"/admin/customers/{second}/adjustments", data={**form, "idempotency_key": "a" * 32}
+        )
+    assert gone.status_code == 404
+    async with container.uow() as uow:
+        assert await uow.ledger.balance_of(first) == 200 + 10
+        assert await uow.ledger.balance_of(second) == 0
