@@ -96,6 +96,8 @@ class Campaign:
     next_run_at: datetime | None = None
     cancelled_at: datetime | None = None
     author: str | None = None
+    # the creating form's (or call's) key: the same key again is the same campaign, never a second one
+    client_key: str | None = None
     id: int | None = None
 
     @property

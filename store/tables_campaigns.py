@@ -24,7 +24,10 @@ campaigns = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("cancelled_at", UTCDateTime),
     sa.Column("author", sa.String(100)),
+    sa.Column("client_key", sa.String(64)),
     sa.CheckConstraint("bonus_points >= 0", name="bonus_not_negative"),
+    # one campaign per creating form: a unique index (SQLite adds it without rebuilding the table)
+    sa.Index("ix_campaigns_client_key", "client_key", unique=True),
     sa.CheckConstraint("holdout_percent >= 0 AND holdout_percent <= 50", name="holdout_range"),
     # the campaigns job asks "whose next run is due": only live campaigns have one
     sa.Index(

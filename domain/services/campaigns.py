@@ -56,6 +56,7 @@ class CampaignDraft:
     holdout_percent: int = 0
     whatsapp_template: WhatsAppTemplate | None = None
     author: str | None = None
+    client_key: str | None = None  # a double submit with the same key creates one campaign
 
 
 def campaign_segment(campaign: Campaign, rules: ProgramRules) -> SegmentFilter:
@@ -133,6 +134,7 @@ async def create_campaign(
             whatsapp_template=draft.whatsapp_template,
             next_run_at=first_run,
             author=draft.author,
+            client_key=draft.client_key,
         )
     )
 

@@ -71,9 +71,17 @@ class SqlCampaignRepository(CampaignRepository):
             "status": campaign.status.value,
             "whatsapp_template": _template_out(campaign.whatsapp_template),
         }
-        result = await self._s.execute(sa.insert(campaigns).values(**values).returning(campaigns.c.id))
-        campaign.id = result.scalar_one()
-        return campaign
+        if campaign.client_key is None:
+            result = await self._s.execute(sa.insert(campaigns).values(**values).returning(campaigns.c.id))
+            campaign.id = result.scalar_one()
+            return campaign
+        # a second submit of the same form (a double click, a retry): the campaign the first one made
+        await self._s.execute(insert_ignore(campaigns, ["client_key"], values))
+        row = (
+            await self._s.execute(sa.select(campaigns).where(campaigns.c.client_key == campaign.client_key))
+        ).first()
+        assert row is not None
+        return _campaign(row)
 
     async def get(self, campaign_id: int, *, lock: bool = False) -> Campaign | None:
         stmt = sa.select(campaigns).where(campaigns.c.id == campaign_id)

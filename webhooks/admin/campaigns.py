@@ -4,6 +4,8 @@ case as POST /api/v1/campaigns, the count through the same one as POST /api/v1/s
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -27,6 +29,7 @@ from webhooks.admin.visit import SignedIn, Visit
 from webhooks.deps import Deps, WebDeps
 from webhooks.fields import INT64_MAX
 
+_KEY = re.compile(r"[0-9a-f]{32}")
 router = APIRouter()
 PAGE = 25
 CHECKED = (*FILTER_FIELDS, *(f"message_{locale}" for locale in LOCALES))
@@ -76,6 +79,7 @@ async def campaign_create(visit: SignedIn, deps: Deps) -> Response:
         holdout_percent=parsed.holdout_percent,
         whatsapp_template=parsed.whatsapp_template,
         author=visit.session.author if visit.session else None,
+        client_key=_form_key(data.get("form_key")),
     )
     async with deps.uow() as uow:
         try:
@@ -168,9 +172,22 @@ async def _editor(visit: Visit, deps: WebDeps, parsed: CampaignForm, *, status: 
     )
 
 
+def _form_key(value: object) -> str | None:
+    """The editor's own key, or None for a post that did not come from it (then nothing dedupes)."""
+    return f"admin:{value}" if isinstance(value, str) and _KEY.fullmatch(value) else None
+
+
 def _filter_failed(parsed: CampaignForm) -> bool:
     return any(k in parsed.form.errors for k in FILTER_FIELDS)
 
 
 def _defaults() -> FormData:
-    return FormData({"holdout_percent": "0", "bonus_points": "0", "schedule": "now", "send_time": "10:00"})
+    return FormData(
+        {
+            "holdout_percent": "0",
+            "bonus_points": "0",
+            "schedule": "now",
+            "send_time": "10:00",
+            "form_key": uuid.uuid4().hex,  # kept through checks and re-renders: one form, one campaign
+        }
+    )

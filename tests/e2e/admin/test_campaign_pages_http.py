@@ -230,3 +230,27 @@ async def test_check_previews_each_language_for_the_first_member_with_that_langu
         assert broken.text.count("Текст не собирается") == 2
         assert 'data-error-for="message_ru"' in broken.text and 'data-error-for="message_en"' in broken.text
         assert await _count(client) == 0
+
+
+async def test_a_double_submit_of_the_create_form_makes_one_campaign(make_container):
+    import asyncio
+
+    container = await make_container(admin_api_token=TOKEN)
+    await _members(container, ("+79160000401", "ru"))
+    async with running(container) as client:
+        csrf = await _sign_in(client)
+        page = await client.get("/admin/campaigns/new")
+        key = re.search(r'name="form_key" value="([0-9a-f]{32})"', page.text).group(1)
+        form = _form(csrf, action="create", form_key=key, bonus_points="50")
+        first, second = await asyncio.gather(
+            client.post("/admin/campaigns/new", data=form), client.post("/admin/campaigns/new", data=form)
+        )
+        assert first.status_code == second.status_code == 303
+        assert first.headers["location"] == second.headers["location"]  # the same campaign, twice shown
+        assert await _count(client) == 1
+        # a new form is a new campaign
+        again = await client.get("/admin/campaigns/new")
+        other = re.search(r'name="form_key" value="([0-9a-f]{32})"', again.text).group(1)
+        assert other != key
+        made = await client.post("/admin/campaigns/new", data=_form(csrf, action="create", form_key=other))
+        assert made.status_code == 303 and await _count(client) == 2
