@@ -45,31 +45,21 @@ class TelegramStaffDesk:
         return True
 
     async def note_quote_answer(self, note: StaffQuoteNote) -> bool:
-        text = self._renderer.render(
-            "staff_quote_answer",
-            self._locale,
-            "telegram",
-            note=note,
-            phone=mask_phone(note.phone) if note.phone else None,
-        )
-        try:
-            await self._bot.send_message(self._chat_id, text)
-        except TelegramAPIError as exc:
-            log.warning("staff chat: the answer to quote of %s could not be noted: %s", note.order_id, exc)
-            return False
-        return True
+        return await self._note("staff_quote_answer", note, "the answer to quote of", note.phone)
 
     async def alert_feedback(self, note: StaffFeedbackNote) -> bool:
+        return await self._note("staff_feedback", note, "the low score of", note.phone)
+
+    async def _note(
+        self, template: str, note: StaffQuoteNote | StaffFeedbackNote, what: str, phone: str | None
+    ) -> bool:
+        """A note about an order to the staff chat, with the customer's phone masked; False if it failed."""
         text = self._renderer.render(
-            "staff_feedback",
-            self._locale,
-            "telegram",
-            note=note,
-            phone=mask_phone(note.phone) if note.phone else None,
+            template, self._locale, "telegram", note=note, phone=mask_phone(phone) if phone else None
         )
         try:
             await self._bot.send_message(self._chat_id, text)
         except TelegramAPIError as exc:
-            log.warning("staff chat: the low score of %s could not be passed on: %s", note.order_id, exc)
+            log.warning("staff chat: %s %s could not be passed on: %s", what, note.order_id, exc)
             return False
         return True
