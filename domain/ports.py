@@ -125,6 +125,11 @@ class LedgerRepository(abc.ABC):
     async def sum_of_entries(self, customer_id: int) -> int: ...
 
     @abc.abstractmethod
+    async def forget_reasons(self, customer_id: int) -> None:
+        """Clear the free text (a staff member's reason) of a deleted customer's entries; the
+        points, kinds, dates and source keys stay, so the books still balance."""
+
+    @abc.abstractmethod
     async def due_lots(self, now: datetime, limit: int) -> list[LedgerEntry]:
         """Lots with points left whose expiry has passed, oldest first, across customers."""
 
@@ -169,7 +174,8 @@ class RepairRepository(abc.ABC):
 
     @abc.abstractmethod
     async def forget_customer(self, customer_id: int) -> int:
-        """Erase personal data (phone, name, serial) from a deleted customer's repairs; amounts stay."""
+        """Erase personal data (phone, name, serial, the item texts) from a deleted customer's
+        repairs; amounts, categories and dates stay."""
 
 
 class ProcessedEventRepository(abc.ABC):
@@ -224,7 +230,9 @@ class OutboxRepository(abc.ABC):
 
     @abc.abstractmethod
     async def forget_customer(self, customer_id: int) -> None:
-        """Empty the contexts of a deleted customer's messages and skip the pending ones."""
+        """Empty the contexts of a deleted customer's messages, skip the pending ones, and replace
+        their provider ids (a Telegram id names the chat; a Twilio SID finds the phone at Twilio)
+        with random ones, re-keying the delivery statuses so the campaigns' counts stay."""
 
     async def marketing_sent_since_many(
         self, customer_ids: Collection[int], since: datetime

@@ -200,6 +200,11 @@ class FakeLedger(LedgerRepository):
     async def sum_of_entries(self, customer_id: int) -> int:
         return sum(e.points for e in self.s.entries.values() if e.customer_id == customer_id)
 
+    async def forget_reasons(self, customer_id: int) -> None:
+        for e in self.s.entries.values():
+            if e.customer_id == customer_id:
+                e.reason = None
+
     async def due_lots(self, now: datetime, limit: int) -> list[LedgerEntry]:
         due = [
             e
@@ -254,7 +259,7 @@ class FakeRepairs(RepairRepository):
     async def forget_customer(self, customer_id: int) -> int:
         mine = [r for r in self.s.repairs.values() if r.customer_id == customer_id]
         for r in mine:
-            r.phone, r.customer_name, r.device_serial = "", None, None
+            r.phone, r.customer_name, r.device_serial, r.items = "", None, None, ()
         return len(mine)
 
     async def spent_since(self, customer_id: int, since: datetime) -> int:
@@ -366,6 +371,8 @@ class FakeOutbox(OutboxRepository):
                 m.context = {}
                 if m.status == OutboxStatus.PENDING:
                     m.status, m.error = OutboxStatus.SKIPPED, "customer_deleted"
+                if m.provider_message_id is not None:
+                    m.provider_message_id = f"erased:{self.s.new_id()}"
 
     async def by_provider_id(self, provider_message_id: str) -> OutboxMessage | None:
         return next(

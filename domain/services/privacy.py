@@ -135,6 +135,7 @@ async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> N
     customer.birthday = None
     customer.birthday_set_at = None
     customer.referral_code = None
+    customer.referred_by_id = None  # the link to a friend would tell who brought whom
     customer.marketing_opt_in = False
     customer.marketing_consent_at = now
     customer.deleted_at = now
@@ -143,6 +144,7 @@ async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> N
     await uow.repairs.forget_customer(customer_id)
     await uow.feedback.forget_customer(customer_id)  # the comment goes; the anonymous score stays
     await uow.outbox.forget_customer(customer_id)
+    await uow.ledger.forget_reasons(customer_id)  # a staff member's reason may name the person
 
 
 async def _log_withdrawal(uow: UnitOfWork, customer: Customer, now: datetime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from domain.ports import JobRunRepository, OutboxRepository, ProcessedEventRepos
 from store.dialect import insert_ignore
 from store.repositories import field_names, from_row
 from store.tables import job_runs, outbox, processed_events
+from store.tables_whatsapp import whatsapp_message_statuses
 
 # what a new message stores; the rest is set as it is delivered
 _NEW_MESSAGE = field_names(OutboxMessage, "id", "status", "sent_at", "error", "provider_message_id", "extra")
@@ -205,6 +207,27 @@ class SqlOutboxRepository(OutboxRepository):
             .values(status=OutboxStatus.SKIPPED.value, error="customer_deleted")
         )
         await self._s.execute(sa.update(outbox).where(outbox.c.customer_id == customer_id).values(context={}))
+        sent = await self._s.execute(
+            sa.select(outbox.c.id, outbox.c.provider_message_id).where(
+                outbox.c.customer_id == customer_id, outbox.c.provider_message_id.is_not(None)
+            )
+        )
+        for message_id, provider_id in sent.all():
+            stand_in = erased_provider_id()
+            await self._s.execute(
+                sa.update(whatsapp_message_statuses)
+                .where(whatsapp_message_statuses.c.message_sid == provider_id)
+                .values(message_sid=stand_in)
+            )
+            await self._s.execute(
+                sa.update(outbox).where(outbox.c.id == message_id).values(provider_message_id=stand_in)
+            )
+
+
+def erased_provider_id() -> str:
+    """A random stand-in for an erased customer's provider message id: unique like the real one,
+    pointing at nothing outside this database."""
+    return f"erased:{secrets.token_hex(16)}"
 
 
 # A fresh backlog (a campaign just enqueued) has no statistics yet: PostgreSQL then guesses a handful

@@ -119,6 +119,11 @@ class SqlLedgerRepository(LedgerRepository):
         )
         return int(value or 0)
 
+    async def forget_reasons(self, customer_id: int) -> None:
+        await self._s.execute(
+            sa.update(ledger_entries).where(ledger_entries.c.customer_id == customer_id).values(reason=None)
+        )
+
     async def due_lots(self, now: datetime, limit: int) -> list[LedgerEntry]:
         rows = await self._s.execute(
             sa.select(ledger_entries)

@@ -115,6 +115,6 @@ class SqlRepairRepository(RepairRepository):
         result = await self._s.execute(
             sa.update(repairs)
             .where(repairs.c.customer_id == customer_id)
-            .values(phone="", customer_name=None, device_serial=None)
+            .values(phone="", customer_name=None, device_serial=None, items=[])
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
