@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from domain.customers import Customer
 from domain.ports import UnitOfWork
 from domain.repairs import Repair
+from domain.services.referrals import fingerprint_of
 
 # What an order of a deleted account keeps as its phone (the edge never lets an empty one in).
 FORGOTTEN_PHONE = ""
@@ -13,6 +16,12 @@ FORGOTTEN_PHONE = ""
 async def live_member(uow: UnitOfWork, phone: str) -> Customer | None:
     owner = await uow.customers.by_phone(phone)
     return owner if owner is not None and not owner.is_deleted else None
+
+
+async def remembered_phone(uow: UnitOfWork, phone: str, now: datetime) -> bool:
+    """The program keeps this phone's fingerprint: it joined once. Held by no live member, it is a
+    deleted account's phone, and a new order for it must not bring back the person's data."""
+    return await uow.phone_marks.get(await fingerprint_of(uow, phone, now)) is not None
 
 
 async def lock_owner_first(uow: UnitOfWork, order_id: str, phone: str) -> None:

@@ -12,10 +12,12 @@ from domain.repairs import FINAL_STATUSES, RecordRepairEvent, Repair, RepairStat
 from domain.rules import ProgramRules, Tier
 from domain.services.earning import earn_for_repair, take_back_for_cancelled
 from domain.services.repair_owners import (
+    FORGOTTEN_PHONE,
     is_forgotten,
     live_member,
     lock_owner_first,
     locked_member,
+    remembered_phone,
     resolve_owner,
 )
 from domain.services.tiers import apply_tier_upgrade
@@ -98,16 +100,19 @@ async def _move(
 
 async def _new_repair(uow: UnitOfWork, event: RecordRepairEvent, now: datetime) -> Repair:
     owner = await live_member(uow, event.phone)
+    # A deleted account's phone on a new order: kept as forgotten history (no phone, name or
+    # serial); should the phone register again, a later event of the order links it (resolve_owner).
+    erased = owner is None and await remembered_phone(uow, event.phone, now)
     return Repair(
         order_id=event.order_id,
-        phone=event.phone,
+        phone=FORGOTTEN_PHONE if erased else event.phone,
         # A first event that is already final goes through completion/cancellation like any other.
         status=RepairStatus.RECEIVED if event.status in FINAL_STATUSES else event.status,
         device_category=event.device_category,
         created_at=now,
         updated_at=now,
         customer_id=owner.id if owner is not None else None,
-        customer_name=event.customer_name,
+        customer_name=None if erased else event.customer_name,
         status_at=event.occurred_at,
     )
 

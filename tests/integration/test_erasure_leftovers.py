@@ -11,9 +11,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from domain.outbox import OutboxMessage, OutboxStatus
-from domain.repairs import RepairItem
+from domain.repairs import DeviceCategory, RecordRepairEvent, RepairEventType, RepairItem, RepairStatus
 from domain.services.points import adjust_points
 from domain.services.privacy import delete_customer
+from domain.services.repairs import record_repair_event
 from store.tables import customers, ledger_entries, outbox, repairs
 from store.tables_whatsapp import whatsapp_message_statuses
 from tests.builders import registered
@@ -120,3 +121,58 @@ async def test_the_friend_keeps_their_own_data_and_the_ledger_its_totals(engine,
     assert {(e.source_key, e.points) for e in before} <= {(e.source_key, e.points) for e in after}
     assert sum(e.points for e in after) == 0
     assert kept is not None and kept.phone == FRIEND and not kept.is_deleted
+
+
+def _new_order(order: str, event_id: str, at, status=RepairStatus.RECEIVED) -> RecordRepairEvent:
+    return RecordRepairEvent(
+        event_id=event_id,
+        type=RepairEventType.STATUS_CHANGED,
+        order_id=order,
+        phone=PERSON,
+        status=status,
+        device_category=DeviceCategory.PHONE,
+        device_brand="Apple",
+        device_model="iPhone 13",
+        device_serial="F2LXK0ABCD12",
+        customer_name="Иван Петров",
+        occurred_at=at,
+    )
+
+
+async def test_a_new_order_for_an_erased_phone_does_not_bring_the_person_back(
+    engine, uow_factory, rules, clock
+):
+    cid, _ = await _person_with_history(uow_factory, rules, clock)
+    async with uow_factory() as uow:
+        await delete_customer(uow, cid, clock.now())
+        await uow.commit()
+    later = clock.now() + timedelta(days=3)
+    async with uow_factory() as uow:
+        await record_repair_event(uow, rules, _new_order("R-2", "e-1", later), later)
+        await uow.commit()
+    async with uow_factory() as uow:
+        repair = await uow.repairs.by_order("R-2")
+    assert repair is not None and repair.customer_id is None
+    assert (repair.phone, repair.customer_name, repair.device_serial) == ("", None, None)
+
+    # The phone registers again: the order's next event links it to the new member.
+    member = (await registered(uow_factory(), rules, later, PERSON)).customer
+    ready = dataclasses.replace(
+        _new_order("R-2", "e-2", later + timedelta(hours=1)), status=RepairStatus.READY
+    )
+    async with uow_factory() as uow:
+        await record_repair_event(uow, rules, ready, later + timedelta(hours=1))
+        await uow.commit()
+    async with uow_factory() as uow:
+        repair = await uow.repairs.by_order("R-2")
+    assert repair is not None and repair.customer_id == member.id and repair.phone == PERSON
+
+
+async def test_a_new_order_for_a_phone_never_registered_keeps_its_details(engine, uow_factory, rules, clock):
+    now = clock.now()
+    async with uow_factory() as uow:
+        await record_repair_event(uow, rules, _new_order("R-3", "e-3", now), now)
+        await uow.commit()
+    async with uow_factory() as uow:
+        repair = await uow.repairs.by_order("R-3")
+    assert repair is not None and (repair.phone, repair.customer_name) == (PERSON, "Иван Петров")
